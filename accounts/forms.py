@@ -1,0 +1,43 @@
+"""Forms for the sign-up extras and the user's preferences."""
+
+import zoneinfo
+
+from django import forms
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+
+class SignupExtrasForm(forms.Form):
+    """Remembers the browser's language and time zone, so a new account starts out right."""
+
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def signup(self, request: HttpRequest, user: User) -> None:
+        language = translation.get_language_from_request(request)
+        user.language = User.Language.GERMAN if language.startswith("de") else User.Language.ENGLISH
+        zone = self.cleaned_data.get("time_zone", "")
+        if zone in zoneinfo.available_timezones():
+            user.time_zone = zone
+        user.save(update_fields=["language", "time_zone"])
+
+
+class PreferencesForm(forms.ModelForm[User]):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=[(zone, zone) for zone in sorted(zoneinfo.available_timezones())],
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "first_name",
+            "language",
+            "time_zone",
+            "digest_enabled",
+            "digest_weekday",
+            "digest_hour",
+        ]
+        labels = {"first_name": _("Your name")}

@@ -1,0 +1,136 @@
+"""Forms for people, their channels and the people list's filters."""
+
+import re
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from contacts.models import Channel, Circle, Person, Tag
+
+PHONE_RE = re.compile(r"^\+?[\d\s()./-]{5,30}$")
+MAX_TAGS = 20
+
+
+class PersonForm(forms.ModelForm[Person]):
+    tag_names = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=500,
+        help_text=_("Separate tags with commas, e.g. “climbing, Berlin”."),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "spark",
+            "met_at",
+            "met_on",
+            "circle",
+            "cadence_days",
+            "is_knot",
+            "status",
+            "notes",
+        ]
+        widgets = {
+            "spark": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "met_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.fields["name"].widget.attrs.update(autocomplete="off", autofocus=True)
+        if self.instance.pk:
+            self.initial["tag_names"] = ", ".join(t.name for t in self.instance.tags.all())
+
+    def clean_tag_names(self) -> list[str]:
+        names: dict[str, str] = {}
+        for raw in self.cleaned_data["tag_names"].split(","):
+            name = " ".join(raw.split())
+            if len(name) > 50:
+                raise ValidationError(_("A tag can have at most 50 characters."))
+            if name:
+                names.setdefault(name.casefold(), name)
+        if len(names) > MAX_TAGS:
+            raise ValidationError(_("Use at most %(max)d tags."), params={"max": MAX_TAGS})
+        return list(names.values())
+
+    @transaction.atomic
+    def save(self, commit: bool = True) -> Person:
+        person = super().save(commit=False)
+        person.owner = self.owner
+        person.save()
+        person.tags.set([self._tag(name) for name in self.cleaned_data["tag_names"]])
+        return person
+
+    def _tag(self, name: str) -> Tag:
+        tag = Tag.objects.for_user(self.owner).filter(name__iexact=name).first()
+        return tag or Tag.objects.create(owner=self.owner, name=name)
+
+
+class ChannelForm(forms.ModelForm[Channel]):
+    class Meta:
+        model = Channel
+        fields = ["kind", "value", "label"]
+        widgets = {"value": forms.TextInput(attrs={"autocomplete": "off"})}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind, value = data.get("kind"), (data.get("value") or "").strip()
+        if kind and value:
+            data["value"] = value
+            try:
+                validate_channel(kind, value)
+            except ValidationError as error:
+                self.add_error("value", error)
+        return data
+
+
+def validate_channel(kind: str, value: str) -> None:
+    if kind == Channel.Kind.EMAIL:
+        EmailValidator(message=_("Enter a valid email address, like name@example.org."))(value)
+    elif kind == Channel.Kind.PHONE:
+        if not PHONE_RE.match(value) or sum(c.isdigit() for c in value) < 5:
+            raise ValidationError(_("Enter a phone number with digits, like +49 30 1234567."))
+    else:
+        URLValidator(
+            schemes=["http", "https"],
+            message=_("Enter a web address starting with https://."),
+        )(value)
+
+
+ChannelFormSet = forms.inlineformset_factory(
+    Person, Channel, form=ChannelForm, extra=1, max_num=20, validate_max=True, can_delete=True
+)
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search people"), required=False, max_length=100)
+    circle = forms.ChoiceField(
+        label=_("Circle"), required=False, choices=[("", _("All circles")), *Circle.choices]
+    )
+    tag = forms.ModelChoiceField(
+        label=_("Tag"), required=False, queryset=Tag.objects.none(), empty_label=_("All tags")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Everyone")),
+            ("knot", _("Knots")),
+            *Person.Status.choices,
+            ("archived", _("Archived")),
+        ],
+    )
+
+    def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField[Tag], self.fields["tag"]).queryset = Tag.objects.for_user(owner)
+        self.fields["q"].widget.attrs.update(type="search", autocomplete="off")

@@ -1,0 +1,154 @@
+"""People: who someone is to you, how you met, and how to reach them."""
+
+import datetime
+from typing import ClassVar
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower, Upper
+from django.utils.translation import gettext_lazy as _
+
+from knotwork.ownership import OwnedQuerySet
+from knotwork.search import search_vector_field
+from knotwork.validators import validate_plausible_date
+
+
+class Circle(models.TextChoices):
+    INNER = "inner", _("Inner circle")
+    CLOSE = "close", _("Close")
+    WIDER = "wider", _("Wider circle")
+    ACQUAINTANCE = "acquaintance", _("Acquaintance")
+
+
+# How often to be in touch, in days, unless a person has their own rhythm.
+DEFAULT_CADENCE_DAYS = {
+    Circle.INNER: 21,
+    Circle.CLOSE: 45,
+    Circle.WIDER: 90,
+    Circle.ACQUAINTANCE: 180,
+}
+
+
+class Tag(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=50)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = [Lower("name")]
+        constraints: ClassVar = [
+            models.UniqueConstraint("owner", Lower("name"), name="tag_unique_name_per_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(OwnedQuerySet["Person"]):
+    def filtered(
+        self, *, q: str = "", circle: str = "", tag: "Tag | None" = None, status: str = ""
+    ) -> "PersonQuerySet":
+        """The people list's filters; archived people only show when asked for."""
+        people = self.filter(archived=(status == "archived"))
+        if q:
+            people = people.filter(
+                models.Q(name__icontains=q)
+                | models.Q(spark__icontains=q)
+                | models.Q(met_at__icontains=q)
+            )
+        if circle:
+            people = people.filter(circle=circle)
+        if tag:
+            people = people.filter(tags=tag)
+        if status == "knot":
+            people = people.filter(is_knot=True)
+        elif status in Person.Status.values:
+            people = people.filter(status=status)
+        return people
+
+
+class Person(models.Model):
+    class Status(models.TextChoices):
+        KNOWN = "known", _("We know each other")
+        WANT_TO_MEET = "want_to_meet", _("I want to meet them")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=200)
+    spark = models.TextField(
+        _("spark"), max_length=1000, blank=True, help_text=_("What drew you to them?")
+    )
+    met_at = models.CharField(_("where we met"), max_length=200, blank=True)
+    met_on = models.DateField(
+        _("when we met"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    circle = models.CharField(
+        _("circle"), max_length=16, choices=Circle.choices, default=Circle.WIDER
+    )
+    cadence_days = models.PositiveSmallIntegerField(
+        _("keep in touch every (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("Leave empty to use the circle's rhythm."),
+    )
+    is_knot = models.BooleanField(
+        _("knot"), default=False, help_text=_("A mentor or connector who matters most.")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.KNOWN
+    )
+    notes = models.TextField(_("notes"), max_length=10000, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="people", verbose_name=_("tags"))
+    archived = models.BooleanField(_("archived"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    search = search_vector_field(("name", "A"), ("spark", "B"), ("met_at", "B"), ("notes", "C"))
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = [Upper("name"), "id"]
+        indexes: ClassVar = [
+            # The people list: one user's people, in name order, without a sort.
+            models.Index("owner", "archived", Upper("name"), "id", name="person_list_order"),
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="person_name_trgm"),
+            GinIndex("owner", "search", name="person_search"),
+            # Finds a misspelt name (search's word similarity) within one user's people.
+            GinIndex(OpClass("name", name="gin_trgm_ops"), name="person_name_similar"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def cadence(self) -> datetime.timedelta:
+        """How often to be in touch: the person's own rhythm, or else their circle's default."""
+        return datetime.timedelta(
+            days=self.cadence_days or DEFAULT_CADENCE_DAYS[Circle(self.circle)]
+        )
+
+
+class Channel(models.Model):
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+        LINK = "link", _("Link")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="channels")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.EMAIL)
+    value = models.CharField(_("address"), max_length=300)
+    label = models.CharField(_("label"), max_length=50, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def href(self) -> str:
+        prefix = {"email": "mailto:", "phone": "tel:", "link": ""}[self.kind]
+        return prefix + self.value

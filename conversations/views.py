@@ -1,0 +1,120 @@
+"""Logging conversations and stories, and the one-tap "we caught up"."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from contacts.models import Person
+from conversations.forms import ConversationForm, StoryForm
+from conversations.models import Conversation, Story, Touch
+from knotwork.ownership import get_owned_or_404
+from knotwork.responses import form_page, safe_next, saved
+from knotwork.types import AuthedRequest
+
+
+@require_http_methods(["GET", "POST"])
+def conversation_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
+    person = get_owned_or_404(Person, request.user, pk=person_pk)
+    form = ConversationForm(request.POST or None, owner=request.user, person=person)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return saved(
+            request,
+            message=_("Conversation saved to the timeline."),
+            next_url=safe_next(request, reverse("relationships:person", args=[person.pk])),
+        )
+    return form_page(
+        request, "conversations/conversation_form.html", {"form": form, "person": person}
+    )
+
+
+@require_GET
+def conversation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    conversation = get_owned_or_404(
+        Conversation.objects.prefetch_related("people", "stories__person"), request.user, pk=pk
+    )
+    story_form = StoryForm(conversation=conversation)
+    return render(
+        request,
+        "conversations/conversation_detail.html",
+        {"conversation": conversation, "story_form": story_form, "next_url": request.path},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def conversation_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    conversation = get_owned_or_404(Conversation, request.user, pk=pk)
+    form = ConversationForm(request.POST or None, instance=conversation, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Conversation saved."))
+        return redirect("conversations:detail", pk=conversation.pk)
+    return form_page(
+        request,
+        "conversations/conversation_form.html",
+        {"form": form, "conversation": conversation},
+    )
+
+
+@require_POST
+def conversation_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    conversation = get_owned_or_404(Conversation, request.user, pk=pk)
+    first = conversation.people.first()
+    conversation.delete()
+    messages.success(request, _("Conversation deleted."))
+    fallback = reverse("relationships:person", args=[first.pk]) if first else reverse("home")
+    return redirect(fallback)
+
+
+@require_http_methods(["GET", "POST"])
+def story_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    conversation = get_owned_or_404(Conversation, request.user, pk=pk)
+    form = StoryForm(request.POST or None, conversation=conversation)
+    next_url = safe_next(request, reverse("conversations:detail", args=[conversation.pk]))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return saved(request, message=_("Story saved."), next_url=next_url)
+    return form_page(
+        request,
+        "conversations/story_form.html",
+        {"form": form, "conversation": conversation, "next_url": next_url},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def story_edit(request: AuthedRequest, story_pk: int) -> HttpResponse:
+    story = get_owned_or_404(
+        Story.objects.select_related("conversation"), request.user, pk=story_pk
+    )
+    form = StoryForm(request.POST or None, instance=story, conversation=story.conversation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Story saved."))
+        return redirect("conversations:detail", pk=story.conversation_id)
+    return form_page(
+        request,
+        "conversations/story_form.html",
+        {"form": form, "conversation": story.conversation, "story": story, "next_url": ""},
+    )
+
+
+@require_POST
+def story_delete(request: AuthedRequest, story_pk: int) -> HttpResponse:
+    story = get_owned_or_404(Story, request.user, pk=story_pk)
+    story.delete()
+    messages.success(request, _("Story deleted."))
+    return redirect("conversations:detail", pk=story.conversation_id)
+
+
+@require_POST
+def touch_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
+    person = get_owned_or_404(Person, request.user, pk=person_pk)
+    Touch.objects.create(owner=request.user, person=person)
+    return saved(
+        request,
+        message=_("Noted: you caught up with %(name)s today.") % {"name": person.name},
+        next_url=safe_next(request, reverse("relationships:person", args=[person.pk])),
+    )

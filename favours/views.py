@@ -1,0 +1,52 @@
+"""Recording favours asked and offered, and how they went."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from contacts.models import Person
+from favours.forms import FavourForm
+from favours.models import Favour
+from knotwork.ownership import get_owned_or_404
+from knotwork.responses import form_page, safe_next, saved
+from knotwork.types import AuthedRequest
+
+
+@require_http_methods(["GET", "POST"])
+def favour_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
+    person = get_owned_or_404(Person, request.user, pk=person_pk)
+    form = FavourForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return saved(
+            request,
+            message=_("Favour saved to the timeline."),
+            next_url=safe_next(request, reverse("relationships:person", args=[person.pk])),
+        )
+    return form_page(request, "favours/favour_form.html", {"form": form, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def favour_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    favour = get_owned_or_404(Favour.objects.select_related("person"), request.user, pk=pk)
+    form = FavourForm(request.POST or None, instance=favour, person=favour.person)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Favour saved."))
+        return redirect("relationships:person", pk=favour.person_id)
+    return form_page(
+        request,
+        "favours/favour_form.html",
+        {"form": form, "person": favour.person, "favour": favour},
+    )
+
+
+@require_POST
+def favour_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    favour = get_owned_or_404(Favour, request.user, pk=pk)
+    favour.delete()
+    messages.success(request, _("Favour deleted."))
+    return redirect("relationships:person", pk=favour.person_id)

@@ -1,0 +1,3 @@
+from knotwork.celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,18 @@
+"""The root URLconf: each app mounts its own namespaced URLs.
+
+There is deliberately no admin site: each account is private, even from whoever runs the server.
+"""
+
+from django.urls import include, path
+
+from relationships import views as relationships_views
+
+urlpatterns = [
+    path("", relationships_views.home, name="home"),
+    path("", include("relationships.urls")),
+    path("people/", include("contacts.urls")),
+    path("conversations/", include("conversations.urls")),
+    path("favours/", include("favours.urls")),
+    path("account/", include("accounts.urls")),
+    path("account/", include("allauth.urls")),
+]

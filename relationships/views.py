@@ -1,0 +1,348 @@
+"""The reach-out home page and its one-tap actions, a person's whole story on one page, one
+search over everything, and quick capture from a phone."""
+
+import json
+import uuid
+from collections import Counter
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from contacts.models import Person
+from conversations.models import Conversation, Story, Touch
+from favours.models import Favour
+from knotwork.ownership import get_owned_or_404
+from knotwork.templatetags.humanize_dates import cadence
+from knotwork.types import AuthedRequest
+from relationships import importing
+from relationships.capture import CaptureForm, people_matching
+from relationships.digest import Action, digest_message, read_action
+from relationships.export import UnreadableExport, export_account, export_vcards, import_account
+from relationships.forms import CadenceForm, DeleteAccountForm, MergeForm, SnoozeForm
+from relationships.models import ImportBatch, Muscle
+from relationships.services import (
+    muscles_recompute,
+    muscles_recompute_people,
+    only_asked_lately,
+    people_merge,
+    reach_out,
+    search_everything,
+    timeline_page,
+)
+from relationships.tasks import apply_contacts_import, read_contacts_import
+
+
+def _page_number(request: AuthedRequest) -> int:
+    value = request.GET.get("page", "1")
+    return max(int(value), 1) if value.isdigit() else 1
+
+
+@require_GET
+def person(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = get_owned_or_404(
+        Person.objects.prefetch_related("tags", "channels"), request.user, pk=pk
+    )
+    page = _page_number(request)
+    entries, has_more = timeline_page(person=person, page=page)
+    context = {"person": person, "entries": entries, "has_more": has_more, "next_page": page + 1}
+    part = request.GET.get("part") if request.htmx else None
+    if part in {"timeline", "entries"}:
+        return render(request, f"relationships/person.html#{part}", context)
+    context["only_asked_lately"] = only_asked_lately(person=person)
+    return render(request, "relationships/person.html", context)
+
+
+@require_GET
+def search(request: AuthedRequest) -> HttpResponse:
+    text = request.GET.get("q", "").strip()[:200]
+    hits = search_everything(user=request.user, text=text) if text else []
+    template = "relationships/search.html"
+    if request.htmx.target == "search-results":
+        template += "#results"
+    return render(request, template, {"q": text, "hits": hits})
+
+
+def _reach_out_response(request: AuthedRequest) -> HttpResponse:
+    """The home page, or for htmx only its reach-out list, after an action changed it."""
+    context = {"page": reach_out(user=request.user), "today": timezone.localdate()}
+    if request.htmx:
+        return render(request, "relationships/home.html#reach-out", context)
+    return redirect("home")
+
+
+@require_GET
+def home(request: AuthedRequest) -> HttpResponse:
+    context = {"page": reach_out(user=request.user), "today": timezone.localdate()}
+    return render(request, "relationships/home.html", context)
+
+
+@require_POST
+def caught_up(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = get_owned_or_404(Person, request.user, pk=pk)
+    Touch.objects.create(owner=request.user, person=person)
+    # Recomputed now, not only by the queued task, so the list is right in this very response.
+    muscles_recompute_people(person_ids=[person.pk])
+    messages.success(
+        request, _("Noted: you caught up with %(name)s today.") % {"name": person.name}
+    )
+    return _reach_out_response(request)
+
+
+@require_POST
+def snooze(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = get_owned_or_404(Person, request.user, pk=pk)
+    form = SnoozeForm(request.POST, person=person)
+    if form.is_valid():
+        Muscle.objects.filter(person=person).update(snoozed_until=form.cleaned_data["until"])
+        messages.success(request, form.confirmation())
+    else:
+        messages.error(request, form.errors.as_text())
+    return _reach_out_response(request)
+
+
+@require_POST
+def change_cadence(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = get_owned_or_404(Person, request.user, pk=pk)
+    form = CadenceForm(request.POST, instance=person)
+    if form.is_valid():
+        form.save()
+        muscles_recompute_people(person_ids=[person.pk])
+        messages.success(
+            request,
+            _("You will keep in touch with %(name)s every %(every)s.")
+            % {"name": person.name, "every": cadence(person.cadence)},
+        )
+    else:
+        messages.error(request, form.errors.as_text())
+    return _reach_out_response(request)
+
+
+@require_GET
+def digest_preview(request: AuthedRequest) -> HttpResponse:
+    """Exactly what this week's digest would contain, sent now."""
+    page = reach_out(user=request.user)
+    message = digest_message(user=request.user, page=page, message_id="<preview>")
+    html = next(content for content, kind in message.alternatives if kind == "text/html")
+    empty = not (page.people or page.follow_ups or page.open_favours)
+    return render(
+        request,
+        "relationships/digest_preview.html",
+        {"message": message, "html": html, "empty": empty},
+    )
+
+
+# The signed token is the credential: the link works without logging in, only for its own user,
+# and mail clients post one-click unsubscribes without any CSRF cookie.
+@login_not_required
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def digest_action(request: HttpRequest, token: str) -> HttpResponse:
+    template = "relationships/digest_action.html"
+    try:
+        action = read_action(token)
+    except signing.SignatureExpired:
+        message = _("This link has expired. Open Knotwork to see who to reach out to now.")
+        return render(request, template, {"error": message}, status=410)
+    except signing.BadSignature:
+        return render(request, template, {"error": _("This link is not valid.")}, status=404)
+    user = User.objects.filter(pk=action.user_id, is_active=True).first()
+    person = (
+        Person.objects.for_user(user).filter(pk=action.person_id).first()
+        if user and action.person_id
+        else None
+    )
+    if user is None or (action.person_id and person is None):
+        return render(request, template, {"error": _("This link no longer works.")}, status=404)
+    with translation.override(user.language):
+        done = request.method == "POST"
+        if done:
+            _perform(action, user, person)
+        return render(request, template, {"action": action, "person": person, "done": done})
+
+
+def _perform(action: Action, user: User, person: Person | None) -> None:
+    if action.name == "unsubscribe":
+        User.objects.filter(pk=user.pk).update(digest_enabled=False)
+        return
+    assert person is not None  # noqa: S101 -- read_action only makes person actions with one
+    if action.name == "caught_up":
+        Touch.objects.create(owner=user, person=person)
+    else:
+        until = timezone.localdate() + person.cadence
+        Muscle.objects.filter(person=person).update(snoozed_until=until)
+    muscles_recompute_people(person_ids=[person.pk])
+
+
+@require_http_methods(["GET", "POST"])
+def capture(request: AuthedRequest) -> HttpResponse:
+    """The phone's page for right after an event. Its script sends entries with fetch and
+    gets JSON back; without the script the form posts and the page comes back."""
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if request.method == "GET":
+        form = CaptureForm(
+            owner=request.user,
+            initial={"key": uuid.uuid4(), "event": request.GET.get("event", "")[:200]},
+        )
+        return render(request, "relationships/capture.html", {"form": form})
+    form = CaptureForm(request.POST, owner=request.user)
+    if not form.is_valid():
+        if wants_json:
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        return render(request, "relationships/capture.html", {"form": form})
+    person, _created = form.save()
+    saved = _("Saved %(name)s.") % {"name": person.name}
+    if wants_json:
+        url = reverse("relationships:person", args=[person.pk])
+        return JsonResponse({"message": saved, "name": person.name, "url": url})
+    messages.success(request, saved)
+    return redirect(
+        f"{reverse('relationships:capture')}?{urlencode({'event': form.cleaned_data['event']})}"
+    )
+
+
+@require_GET
+def capture_matches(request: AuthedRequest) -> HttpResponse:
+    people = people_matching(user=request.user, name=request.GET.get("name", "")[:200])
+    return render(request, "relationships/capture.html#matches", {"matches": people})
+
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+@require_GET
+def your_data(request: AuthedRequest) -> HttpResponse:
+    """Take everything out, bring an export back in, or delete the account for good."""
+    counts = {
+        "people": Person.objects.for_user(request.user).count(),
+        "conversations": Conversation.objects.for_user(request.user).count(),
+        "stories": Story.objects.for_user(request.user).count(),
+        "favours": Favour.objects.for_user(request.user).count(),
+    }
+    return render(request, "relationships/data.html", {"counts": counts})
+
+
+@require_GET
+def export_json(request: AuthedRequest) -> HttpResponse:
+    data = export_account(user=request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="knotwork-{day}.json"'
+    return response
+
+
+@require_GET
+def export_vcf(request: AuthedRequest) -> HttpResponse:
+    response = HttpResponse(export_vcards(user=request.user), content_type="text/vcard")
+    response["Content-Disposition"] = 'attachment; filename="knotwork-people.vcf"'
+    return response
+
+
+@require_POST
+def import_json(request: AuthedRequest) -> HttpResponse:
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise UnreadableExport(_("Choose a Knotwork export file to import."))
+        if upload.size is None or upload.size > MAX_IMPORT_BYTES:
+            raise UnreadableExport(_("This file is larger than 20 MB."))
+        try:
+            data = json.loads(upload.read())
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise UnreadableExport(_("This is not a Knotwork export.")) from None
+        count = import_account(user=request.user, data=data)
+    except UnreadableExport as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Imported %(count)d people.") % {"count": count})
+        muscles_recompute(user_ids=[request.user.pk])
+    return redirect("relationships:data")
+
+
+@require_http_methods(["GET", "POST"])
+def delete_account(request: AuthedRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        user.delete()
+        messages.success(request, _("Your account and everything in it are deleted."))
+        return redirect("account_login")
+    return render(request, "relationships/delete_account.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def merge(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = get_owned_or_404(Person, request.user, pk=pk)
+    form = MergeForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        keep = form.cleaned_data["into"]
+        people_merge(keep=keep, merge=person)
+        muscles_recompute_people(person_ids=[keep.pk])
+        messages.success(
+            request,
+            _("%(name)s is merged into %(into)s.") % {"name": person.name, "into": keep.name},
+        )
+        return redirect("relationships:person", pk=keep.pk)
+    return render(request, "relationships/merge.html", {"person": person, "form": form})
+
+
+@require_POST
+def import_contacts(request: AuthedRequest) -> HttpResponse:
+    """Read an uploaded contacts file into a preview: right away when small, in the background
+    when large. Nothing is written to the user's people yet."""
+    upload = request.FILES.get("contacts")
+    try:
+        if upload is None:
+            raise importing.UnreadableFile(_("Choose a vCard or CSV file to import."))
+        text, entries = importing.decode(upload.read(importing.MAX_BYTES + 1), upload.name or "")
+    except importing.UnreadableFile as error:
+        messages.error(request, str(error))
+        return redirect("relationships:data")
+    batch = ImportBatch.objects.create(
+        owner=request.user, filename=(upload.name or "")[:200], content=text, total=entries
+    )
+    if entries > importing.BACKGROUND_OVER:
+        read_contacts_import.delay_on_commit(batch.pk)
+    else:
+        importing.import_read(batch=batch)
+    return redirect("relationships:import_preview", batch_pk=batch.pk)
+
+
+@require_GET
+def import_preview(request: AuthedRequest, batch_pk: int) -> HttpResponse:
+    batch = get_owned_or_404(ImportBatch, request.user, pk=batch_pk)
+    rows = [{**row, "status": importing.status(row)} for row in batch.candidates]
+    context = {"batch": batch, "rows": rows, "summary": Counter(r["status"] for r in rows)}
+    template = "relationships/import_preview.html"
+    if request.htmx.target == "import-progress":
+        template += "#progress"
+    return render(request, template, context)
+
+
+@require_POST
+def import_confirm(request: AuthedRequest, batch_pk: int) -> HttpResponse:
+    batch = get_owned_or_404(ImportBatch, request.user, pk=batch_pk)
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEW).update(
+        status=ImportBatch.Status.IMPORTING, processed=0
+    )
+    if not claimed:  # confirmed already, or still being read
+        return redirect("relationships:import_preview", batch_pk=batch.pk)
+    if batch.total > importing.BACKGROUND_OVER:
+        apply_contacts_import.delay_on_commit(batch.pk)
+        return redirect("relationships:import_preview", batch_pk=batch.pk)
+    created, updated = importing.import_apply(batch=batch)
+    muscles_recompute(user_ids=[request.user.pk])
+    done = _("Imported: %(created)d new people, %(updated)d already known.")
+    messages.success(request, done % {"created": created, "updated": updated})
+    return redirect("contacts:list")

@@ -1,0 +1,115 @@
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from tests.conftest import PASSWORD
+
+
+def sign_up(client: Client, email: str = "new@example.org", **extra: str) -> None:
+    data = {"email": email, "password1": PASSWORD, "password2": PASSWORD} | extra
+    response = client.post(reverse("account_signup"), data, headers=extra.pop("headers", {}))
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_every_page_but_the_account_pages_needs_a_login(client: Client):
+    response = client.get(reverse("contacts:list"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    assert client.get(reverse("account_signup")).status_code == 200
+    assert client.get(reverse("account_reset_password")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_sign_up_remembers_the_browsers_language_and_time_zone(client: Client):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "helga@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "time_zone": "Europe/Berlin",
+        },
+        headers={"Accept-Language": "de-DE,de;q=0.9"},
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="helga@example.org")
+    assert user.language == "de"
+    assert user.time_zone == "Europe/Berlin"
+    assert client.get(reverse("contacts:list")).headers["Content-Language"] == "de"
+
+
+@pytest.mark.django_db
+def test_an_unknown_time_zone_at_sign_up_falls_back_to_utc(client: Client):
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "tom@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "time_zone": "Mars/Olympus",
+        },
+    )
+    assert User.objects.get(email="tom@example.org").time_zone == "UTC"
+
+
+def test_failed_logins_are_rate_limited_per_account(client: Client, alice: User):
+    for _ in range(5):
+        response = client.post(
+            reverse("account_login"), {"login": alice.email, "password": "wrong"}
+        )
+        assert "Too many failed login attempts" not in response.text
+    response = client.post(reverse("account_login"), {"login": alice.email, "password": PASSWORD})
+    assert "Too many failed login attempts. Try again later." in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_failed_logins_are_rate_limited_per_address(client: Client, db: None):
+    for i in range(10):
+        client.post(reverse("account_login"), {"login": f"x{i}@example.org", "password": "wrong"})
+    response = client.post(reverse("account_login"), {"login": "y@example.org", "password": "no"})
+    assert "Too many failed login attempts. Try again later." in response.text
+
+
+def test_a_password_reset_is_sent_by_email(client: Client, alice: User):
+    client.post(reverse("account_reset_password"), {"email": alice.email})
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [alice.email]
+    assert "/account/password/reset/key/" in mail.outbox[0].body
+
+
+def test_preferences_change_language_time_zone_and_digest(alice_client: Client, alice: User):
+    response = alice_client.post(
+        reverse("accounts:preferences"),
+        {
+            "first_name": "Alice",
+            "language": "de",
+            "time_zone": "America/New_York",
+            "digest_enabled": "on",
+            "digest_weekday": "4",
+            "digest_hour": "18",
+        },
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert (alice.language, alice.time_zone, alice.digest_weekday, alice.digest_hour) == (
+        "de",
+        "America/New_York",
+        4,
+        18,
+    )
+    page = alice_client.get(reverse("accounts:preferences"))
+    assert '<html lang="de">' in page.text
+
+
+def test_preferences_reject_an_unknown_time_zone(alice_client: Client, alice: User):
+    response = alice_client.post(
+        reverse("accounts:preferences"),
+        {"language": "en", "time_zone": "Nowhere/Town", "digest_weekday": "0", "digest_hour": "8"},
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    alice.refresh_from_db()
+    assert alice.time_zone == "UTC"

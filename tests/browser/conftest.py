@@ -1,0 +1,87 @@
+"""Headless Chromium for browser tests: the system's Chromium if there is one, else Playwright's."""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from accounts.models import User
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+AXE = next((Path(__file__).parent.parent / "data").glob("axe-core-*.min.js"))
+VIEWPORTS = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 360, "height": 780}}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+def open_page(browser: Browser, viewport: str) -> Page:
+    context = browser.new_context(
+        viewport=VIEWPORTS[viewport],
+        locale="en-GB",
+        timezone_id="Europe/Berlin",
+        is_mobile=viewport == "phone",
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.viewport_name = viewport  # type: ignore[attr-defined]
+    return page
+
+
+@pytest.fixture(params=VIEWPORTS, ids=list(VIEWPORTS))
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    page = open_page(browser, request.param)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    """A phone-sized page, for what is made for phones only."""
+    page = open_page(browser, "phone")
+    yield page
+    page.context.close()
+
+
+def log_in(page: Page, live_server: LiveServer, user: User) -> None:
+    """Start the browser with a signed-in session for the user."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Keep a picture for a person to look at, and check nothing scrolls sideways."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}-{page.viewport_name}.png", full_page=True)  # type: ignore[attr-defined]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def serious_accessibility_violations(page: Page) -> list[str]:
+    page.add_script_tag(path=AXE)
+    result = page.evaluate("axe.run()")
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]

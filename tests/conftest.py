@@ -1,0 +1,66 @@
+"""Shared fixtures: alice owns the data, bob is the stranger who must never see it."""
+
+import os
+
+import dj_database_url
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.test import Client
+
+from accounts.models import User
+from knotwork.celery import app as celery_app
+from knotwork.embedded_db import ensure_database_url
+from tests.factories import UserFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """With no DATABASE_URL the tests run on the embedded PostgreSQL, started here."""
+    if not os.environ.get("DATABASE_URL"):
+        ensure_database_url()
+        django_settings.DATABASES["default"].update(
+            dj_database_url.parse(os.environ["DATABASE_URL"])
+        )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tasks_run_in_process() -> None:
+    """Tasks queued on commit run right away in the test process; the job tests that need a
+    real worker start one themselves."""
+    celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings: object) -> None:
+    """Rate limits live in the cache: each test starts with none counted."""
+    settings.CACHES = {  # type: ignore[attr-defined]
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    cache.clear()
+
+
+@pytest.fixture
+def alice(db: None) -> User:
+    return UserFactory(username="alice", email="alice@example.org", first_name="Alice")
+
+
+@pytest.fixture
+def bob(db: None) -> User:
+    return UserFactory(username="bob", email="bob@example.org", first_name="Bob")
+
+
+@pytest.fixture
+def alice_client(alice: User) -> Client:
+    client = Client()
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def bob_client(bob: User) -> Client:
+    client = Client()
+    client.force_login(bob)
+    return client

@@ -1,0 +1,128 @@
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from conversations.models import Conversation, Story, Touch
+from tests.factories import ConversationFactory, PersonFactory, StoryFactory
+
+
+def conversation_data(**overrides: str) -> dict[str, str]:
+    return {
+        "happened_on": "2026-11-20",
+        "kind": "in_person",
+        "place": "Stanford dinner",
+    } | overrides
+
+
+def test_logging_a_conversation_with_two_people_and_a_story(alice_client: Client, alice: User):
+    helga = PersonFactory(owner=alice, name="Helga Brandt")
+    jonas = PersonFactory(owner=alice, name="Jonas Weber")
+    response = alice_client.post(
+        reverse("conversations:create", args=[helga.pk]),
+        conversation_data(
+            also_there="jonas weber",
+            story="Her mother's operation is in March",
+            topics="family",
+            ask_on="2027-03-15",
+        ),
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("relationships:person", args=[helga.pk])
+    conversation = Conversation.objects.get(owner=alice)
+    assert set(conversation.people.all()) == {helga, jonas}
+    story = conversation.stories.get()
+    assert (story.person, story.topics, story.ask_on) == (
+        helga,
+        "family",
+        datetime.date(2027, 3, 15),
+    )
+
+
+def test_with_htmx_it_confirms_in_place_and_reloads_the_timeline(alice_client: Client, alice: User):
+    helga = PersonFactory(owner=alice)
+    response = alice_client.post(
+        reverse("conversations:create", args=[helga.pk]),
+        conversation_data(),
+        headers={"HX-Request": "true"},
+    )
+    assert response.headers["HX-Trigger"] == "timeline-changed"
+    assert "Conversation saved to the timeline." in response.text
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"also_there": "Nobody Known"}, "You have no one called “Nobody Known” yet."),
+        ({"happened_on": "2999-01-01"}, "This date is in the future."),
+        ({"kind": "telepathy"}, "Select a valid choice."),
+        ({"topics": "family"}, "Write down what they told you, to keep the topics or date."),
+        ({"story": "x" * 5001}, "Ensure this value has at most 5000 characters"),
+        ({"story": "ok", "ask_on": "2099-01-01"}, "Please pick a date within the next ten years."),
+    ],
+)
+def test_bad_input_is_explained_and_nothing_is_saved(
+    alice_client: Client, alice: User, overrides: dict[str, str], message: str
+):
+    helga = PersonFactory(owner=alice)
+    response = alice_client.post(
+        reverse("conversations:create", args=[helga.pk]),
+        conversation_data(notes="Keep these notes") | overrides,
+    )
+    assert message in response.text
+    assert "Keep these notes" in response.text
+    assert not Conversation.objects.exists()
+
+
+def test_another_users_person_cannot_be_named_as_also_there(alice_client: Client, alice, bob):
+    helga = PersonFactory(owner=alice)
+    PersonFactory(owner=bob, name="Bobs Friend")
+    response = alice_client.post(
+        reverse("conversations:create", args=[helga.pk]),
+        conversation_data(also_there="Bobs Friend"),
+    )
+    assert "You have no one called “Bobs Friend” yet." in response.text
+
+
+def test_a_story_is_told_by_someone_who_was_there(alice_client: Client, alice: User):
+    helga, outsider = PersonFactory(owner=alice), PersonFactory(owner=alice)
+    conversation = ConversationFactory(owner=alice, people=[helga])
+    url = reverse("conversations:story_create", args=[conversation.pk])
+    response = alice_client.post(url, {"person": outsider.pk, "text": "Not there"})
+    assert "Select a valid choice" in response.text
+    alice_client.post(url, {"person": helga.pk, "text": "Was there"})
+    assert list(Story.objects.values_list("text", flat=True)) == ["Was there"]
+
+
+def test_stories_and_conversations_can_be_edited_and_deleted(alice_client: Client, alice: User):
+    story = StoryFactory(owner=alice)
+    conversation = story.conversation
+    alice_client.post(
+        reverse("conversations:story_edit", args=[story.pk]),
+        {"person": story.person_id, "text": "Changed"},
+    )
+    story.refresh_from_db()
+    assert story.text == "Changed"
+    alice_client.post(reverse("conversations:story_delete", args=[story.pk]))
+    assert not Story.objects.exists()
+    alice_client.post(reverse("conversations:delete", args=[conversation.pk]))
+    assert not Conversation.objects.exists()
+
+
+def test_caught_up_records_a_touch_in_one_post(alice_client: Client, alice: User):
+    helga = PersonFactory(owner=alice, name="Helga")
+    url = reverse("conversations:touch", args=[helga.pk])
+    assert alice_client.get(url).status_code == 405
+    response = alice_client.post(url, headers={"HX-Request": "true"})
+    assert "you caught up with Helga today" in response.text
+    assert Touch.objects.filter(person=helga, owner=alice).count() == 1
+
+
+def test_the_names_field_suggests_people_by_the_last_name_typed(alice_client: Client, alice):
+    PersonFactory(owner=alice, name="Jonas Weber")
+    PersonFactory(owner=alice, name="Helga Brandt")
+    html = alice_client.get(reverse("contacts:suggest"), {"also_there": "Helga Brandt, jon"}).text
+    assert '<option value="Helga Brandt, Jonas Weber">' in html
+    assert "Helga Brandt, Helga" not in html

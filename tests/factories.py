@@ -1,0 +1,89 @@
+"""factory_boy factories for every model the tests need."""
+
+import factory
+
+from accounts.models import User
+from contacts.models import Channel, Person, Tag
+from conversations.models import Conversation, Story, Touch
+from favours.models import Favour
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"tag {n}")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Faker("name")
+    spark = "Told a great story about sailing to Lisbon."
+    met_at = "Stanford alumni dinner"
+
+
+class ChannelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Channel
+
+    person = factory.SubFactory(PersonFactory)
+    kind = Channel.Kind.EMAIL
+    value = factory.Sequence(lambda n: f"friend{n}@example.org")
+
+
+class ConversationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Conversation
+        skip_postgeneration_save = True
+
+    owner = factory.SubFactory(UserFactory)
+    place = "Stanford alumni dinner"
+    notes = "Long talk over dessert."
+
+    @factory.post_generation
+    def people(self, create: bool, extracted: list[Person] | None, **kwargs: object) -> None:
+        if create:
+            self.people.set(extracted or [PersonFactory(owner=self.owner)])
+
+
+class StoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Story
+
+    owner = factory.SubFactory(UserFactory)
+    conversation = factory.SubFactory(ConversationFactory, owner=factory.SelfAttribute("..owner"))
+    person = factory.LazyAttribute(lambda story: story.conversation.people.first())
+    text = "Her mother's operation is in March."
+
+
+class FavourFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Favour
+
+    person = factory.SubFactory(PersonFactory)
+    owner = factory.SelfAttribute("person.owner")
+    giver = Favour.Giver.THEM
+    origin = Favour.Origin.ASKED
+    what = "An introduction to her editor"
+
+
+class TouchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Touch
+
+    person = factory.SubFactory(PersonFactory)
+    owner = factory.SelfAttribute("person.owner")

@@ -1,0 +1,282 @@
+"""The weekly digest: content, one-tap links, and exactly once."""
+
+import datetime
+import zoneinfo
+from typing import Any
+
+import pytest
+import time_machine
+from django.core import mail, signing
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from contacts.models import Person
+from conversations.models import Touch
+from relationships.digest import Action, action_token, digests_queue, digests_send_due
+from relationships.models import DigestOutbox, JobRun, Muscle
+from relationships.services import muscles_recompute
+from tests.concurrency import run_at_once
+from tests.factories import PersonFactory, StoryFactory, UserFactory
+from tests.smtp import Sink, SMTPServer, free_port, wait_for
+
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+# Monday 23 November 2026, 08:00 in Berlin is 07:00 UTC.
+MONDAY_8_BERLIN = datetime.datetime(2026, 11, 23, 8, 0, tzinfo=BERLIN)
+
+
+def digest_user(**fields: object) -> User:
+    fields = {
+        "time_zone": "Europe/Berlin",
+        "digest_weekday": 0,
+        "digest_hour": 8,
+        "date_joined": MONDAY_8_BERLIN - datetime.timedelta(days=30),
+        **fields,
+    }
+    user = UserFactory(**fields)
+    person = PersonFactory(
+        owner=user,
+        name="Helga Brandt",
+        met_at="Stanford dinner",
+        met_on=datetime.date(2025, 10, 1),
+        circle="inner",
+    )
+    with time_machine.travel(MONDAY_8_BERLIN, tick=False):
+        muscles_recompute(user_ids=[user.pk])
+    assert person.pk
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _no_spread(settings: object) -> None:
+    settings.DIGEST_SPREAD_SECONDS = 1  # type: ignore[attr-defined]
+
+
+def send(at: datetime.datetime) -> int:
+    with time_machine.travel(at, tick=False):
+        return digests_send_due(now=at)
+
+
+def test_it_queues_on_the_users_day_and_hour_in_their_time_zone(db: None):
+    user = digest_user()
+    assert digests_queue(now=MONDAY_8_BERLIN - datetime.timedelta(minutes=1)) == 0
+    assert digests_queue(now=MONDAY_8_BERLIN) == 1
+    assert digests_queue(now=MONDAY_8_BERLIN + datetime.timedelta(hours=5)) == 0
+    (entry,) = DigestOutbox.objects.filter(user=user)
+    assert entry.week == datetime.date(2026, 11, 23)
+
+
+def test_a_user_who_joined_after_this_weeks_hour_waits_for_next_week(db: None):
+    digest_user(date_joined=MONDAY_8_BERLIN + datetime.timedelta(hours=2))
+    assert digests_queue(now=MONDAY_8_BERLIN + datetime.timedelta(hours=3)) == 0
+    assert digests_queue(now=MONDAY_8_BERLIN + datetime.timedelta(days=7)) == 1
+
+
+def test_it_sends_one_digest_per_week(db: None):
+    user = digest_user(first_name="Alex")
+    assert send(MONDAY_8_BERLIN + datetime.timedelta(seconds=5)) == 1
+    assert send(MONDAY_8_BERLIN + datetime.timedelta(hours=1)) == 0
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [user.email]
+    assert message.subject == "1 person to reach out to this week"
+    html = message.alternatives[0][0]
+    for part in (message.body, html):
+        assert "Helga Brandt" in part
+        assert "You met at Stanford dinner 13 months ago." in part
+        assert "/digest/" in part
+    assert "Hello Alex," in message.body
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.extra_headers["List-Unsubscribe"].startswith("<http")
+    assert (
+        message.extra_headers["Message-ID"] == f"<digest-{user.pk}-2026-11-23@knotwork.localhost>"
+    )
+    assert JobRun.objects.filter(name="digest").exists()
+    assert send(MONDAY_8_BERLIN + datetime.timedelta(days=7, seconds=5)) == 1  # next week
+
+
+def test_the_digest_is_in_the_users_language(db: None):
+    digest_user(language="de")
+    send(MONDAY_8_BERLIN + datetime.timedelta(seconds=5))
+    assert mail.outbox[0].subject == "1 Mensch, bei dem du dich diese Woche melden kannst"
+    assert "Wir hatten Kontakt" in mail.outbox[0].alternatives[0][0]
+
+
+def test_nothing_to_say_means_no_email(db: None):
+    user = digest_user()
+    Muscle.objects.filter(owner=user).update(quiet=False)
+    assert send(MONDAY_8_BERLIN + datetime.timedelta(seconds=5)) == 0
+    assert mail.outbox == []
+    assert DigestOutbox.objects.get(user=user).status == "skipped"
+
+
+def test_turning_the_digest_off_after_it_was_queued_sends_nothing(db: None):
+    user = digest_user()
+    digests_queue(now=MONDAY_8_BERLIN)
+    User.objects.filter(pk=user.pk).update(digest_enabled=False)
+    assert send(MONDAY_8_BERLIN + datetime.timedelta(seconds=5)) == 0
+    assert mail.outbox == []
+
+
+def test_deleting_the_account_after_it_was_queued_sends_nothing(db: None):
+    user = digest_user()
+    digests_queue(now=MONDAY_8_BERLIN)
+    user.delete()
+    assert send(MONDAY_8_BERLIN + datetime.timedelta(seconds=5)) == 0
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_senders_at_once_send_one_email_per_user(db: None):
+    users = [digest_user() for _ in range(12)]
+    at = MONDAY_8_BERLIN + datetime.timedelta(seconds=5)
+    errors = run_at_once(lambda: digests_send_due(now=at), 3)
+    assert errors == []
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+
+
+def link(user: User, name: str, person: Person | None = None) -> str:
+    token = action_token(Action(user.pk, name, person.pk if person else None))
+    return reverse("relationships:digest_action", args=[token])
+
+
+def test_caught_up_from_the_email_asks_first_then_acts_without_a_login(db: None):
+    user = digest_user()
+    helga = Person.objects.get(owner=user)
+    client = Client()
+    page = client.get(link(user, "caught_up", helga))
+    assert "Yes, we caught up" in page.text
+    assert not Touch.objects.exists()  # GET never changes anything
+    done = client.post(link(user, "caught_up", helga))
+    assert "you caught up with Helga Brandt today" in done.text
+    assert Touch.objects.filter(owner=user, person=helga).count() == 1
+    assert not Muscle.objects.get(person=helga).quiet
+
+
+def test_snooze_from_the_email(db: None):
+    user = digest_user()
+    helga = Person.objects.get(owner=user)
+    Client().post(link(user, "snooze", helga))
+    assert Muscle.objects.get(person=helga).snoozed_until is not None
+
+
+def test_one_click_unsubscribe(db: None):
+    user = digest_user()
+    response = Client(enforce_csrf_checks=True).post(
+        link(user, "unsubscribe"), {"List-Unsubscribe": "One-Click"}
+    )
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert not user.digest_enabled
+
+
+def test_an_expired_link_says_so(db: None):
+    user = digest_user()
+    url = link(user, "caught_up", Person.objects.get(owner=user))
+    with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=15)):
+        response = Client().post(url)
+    assert response.status_code == 410
+    assert "This link has expired." in response.text
+    assert not Touch.objects.exists()
+
+
+def test_a_tampered_link_or_another_users_person_does_nothing(db: None):
+    user, other = digest_user(), digest_user()
+    others_person = Person.objects.get(owner=other)
+    bad = Client().post(link(user, "caught_up", others_person))
+    assert bad.status_code == 404
+    assert "This link no longer works." in bad.text
+    forged = signing.dumps([user.pk, "caught_up", others_person.pk], salt="wrong salt")
+    response = Client().post(reverse("relationships:digest_action", args=[forged]))
+    assert response.status_code == 404
+    assert not Touch.objects.exists()
+
+
+def test_the_preview_shows_this_weeks_email(db: None):
+    user = digest_user()
+    client = Client()
+    client.force_login(user)
+    with time_machine.travel(MONDAY_8_BERLIN, tick=False):
+        response = client.get(reverse("relationships:digest_preview"))
+    assert "1 person to reach out to this week" in response.text
+    assert 'srcdoc="&lt;!DOCTYPE html&gt;' in response.text  # the whole email, inside the frame
+    assert "Helga Brandt" in response.text
+
+
+def test_story_text_in_the_email_is_escaped(db: None):
+    user = digest_user()
+    helga = Person.objects.get(owner=user)
+    StoryFactory(
+        owner=user,
+        person=helga,
+        text="<script>alert(1)</script> Lisbon move",
+        conversation__people=[helga],
+        conversation__happened_on=datetime.date(2026, 8, 1),
+    )
+    with time_machine.travel(MONDAY_8_BERLIN, tick=False):
+        muscles_recompute(user_ids=[user.pk])
+    send(MONDAY_8_BERLIN + datetime.timedelta(seconds=5))
+    html = mail.outbox[0].alternatives[0][0]
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def smtp_mailer(port: int) -> dict[str, Any]:
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 5},
+        }
+    }
+
+
+def test_an_smtp_server_that_is_down_is_retried_with_backoff_and_nothing_doubles(
+    db: None, settings: Any
+):
+    port = free_port()
+    settings.MAILERS = smtp_mailer(port)
+    user = digest_user()
+    first_try = MONDAY_8_BERLIN + datetime.timedelta(seconds=5)
+    assert send(first_try) == 0  # nothing listens on the port yet
+    entry = DigestOutbox.objects.get(user=user)
+    assert (entry.status, entry.attempts) == ("queued", 1)
+    assert entry.send_after == first_try + datetime.timedelta(minutes=2)
+    assert entry.last_error
+
+    with SMTPServer(port, Sink()) as sink:
+        assert send(first_try + datetime.timedelta(minutes=1)) == 0  # still backing off
+        assert send(first_try + datetime.timedelta(minutes=3)) == 1
+        assert send(first_try + datetime.timedelta(minutes=10)) == 0
+        wait_for(lambda: len(sink.messages) == 1)
+    (message,) = sink.messages
+    assert message["To"] == user.email
+    assert message["Message-ID"] == f"<digest-{user.pk}-2026-11-23@knotwork.localhost>"
+    parts = {
+        part.get_content_type(): part.get_payload(decode=True).decode()
+        for part in message.walk()
+        if not part.is_multipart()
+    }
+    assert "Helga Brandt" in parts["text/plain"]
+    assert "Helga Brandt" in parts["text/html"]
+    assert DigestOutbox.objects.get(user=user).status == "sent"
+
+
+def test_queries_per_batch_stay_fixed_whatever_the_number_of_users(db: None, settings: Any):
+    settings.DIGEST_BATCH_SIZE = 4
+
+    def queries_for(count: int) -> int:
+        User.objects.all().delete()
+        for _ in range(count):
+            digest_user()
+        at = MONDAY_8_BERLIN + datetime.timedelta(seconds=5)
+        with time_machine.travel(at, tick=False), CaptureQueriesContext(connection) as queries:
+            assert digests_send_due(now=at) == count
+        return len(queries)
+
+    queries_for(1)  # the first run also records the job's health row
+    # One more batch of four users costs the same number of queries each time.
+    four, eight, twelve = queries_for(4), queries_for(8), queries_for(12)
+    assert twelve - eight == eight - four
+    assert (eight - four) / 4 <= 12  # per user, whatever the total

@@ -1,0 +1,162 @@
+"""The digest through a real Celery worker on the Redis broker, to a real SMTP server on
+loopback, including a worker killed with SIGKILL part-way through a batch."""
+
+import datetime
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import redis
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import User
+from relationships.models import DigestOutbox
+from relationships.services import muscles_recompute
+from tests.factories import PersonFactory, UserFactory
+from tests.smtp import Sink, SMTPServer, free_port, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+# A database of Redis's own for these tests, emptied first, so no stale task is picked up.
+BROKER = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def database_url() -> str:
+    """The test run's own DATABASE_URL, pointed at the test database."""
+    url = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
+
+
+@pytest.fixture
+def worker_env() -> dict[str, str]:
+    redis.Redis.from_url(BROKER).flushdb()
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": BROKER,
+        "EMAIL_USE_TLS": "0",
+        "DIGEST_SPREAD_SECONDS": "1",
+        "DIGEST_CLAIM_LEASE_SECONDS": "2",
+    }
+
+
+class Worker:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "knotwork",
+                "worker",
+                "--pool=solo",
+                "--without-mingle",
+                "--without-gossip",
+                "--loglevel=WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+
+    def kill(self) -> None:
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=20)
+
+
+@pytest.fixture
+def workers(worker_env: dict[str, str]) -> Iterator[list[Worker]]:
+    started: list[Worker] = []
+    yield started
+    for worker in started:
+        worker.stop()
+
+
+def queue_send_task(env: dict[str, str]) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "knotwork",
+            "call",
+            "relationships.tasks.send_digests",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+def users_with_a_due_digest(count: int) -> list[User]:
+    now = timezone.now()
+    users = []
+    for _ in range(count):
+        user = UserFactory(time_zone="UTC")
+        PersonFactory(
+            owner=user,
+            name="Helga Brandt",
+            circle="inner",
+            met_on=now.date() - datetime.timedelta(days=400),
+        )
+        users.append(user)
+    muscles_recompute(user_ids=[u.pk for u in users])
+    monday = now.date() - datetime.timedelta(days=now.weekday())
+    DigestOutbox.objects.bulk_create(
+        DigestOutbox(user=u, week=monday, send_after=now - datetime.timedelta(minutes=1))
+        for u in users
+    )
+    return users
+
+
+def test_a_real_worker_sends_the_digest_to_a_real_smtp_server(worker_env, workers):
+    port = free_port()
+    env = {**worker_env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)}
+    (user,) = users_with_a_due_digest(1)
+    with SMTPServer(port, Sink()) as sink:
+        workers.append(Worker(env))
+        queue_send_task(env)
+        wait_for(lambda: len(sink.messages) == 1)
+    (message,) = sink.messages
+    assert message["To"] == user.email
+    assert message["Subject"] == "1 person to reach out to this week"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    wait_for(lambda: DigestOutbox.objects.get(user=user).status == "sent")
+
+
+def test_a_worker_killed_mid_batch_and_restarted_sends_the_rest_and_no_one_gets_two(
+    worker_env, workers
+):
+    port = free_port()
+    env = {**worker_env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)}
+    users = users_with_a_due_digest(8)
+    with SMTPServer(port, Sink(delay=0.4)) as sink:
+        first = Worker(env)
+        workers.append(first)
+        queue_send_task(env)
+        wait_for(lambda: len(sink.messages) >= 2)
+        first.kill()  # mid-batch: the rest of the batch stays claimed by a dead worker
+        assert len(sink.messages) < len(users)
+
+        workers.append(Worker(env))
+        wait_for(lambda: DigestOutbox.objects.filter(status="sending").exists())
+        queue_send_task(env)  # what beat does every few minutes; the lease has run out by now
+        wait_for(lambda: len(sink.messages) >= len(users), timeout=60)
+        wait_for(lambda: not DigestOutbox.objects.exclude(status="sent").exists(), timeout=30)
+    assert sink.recipients() == sorted(u.email for u in users)

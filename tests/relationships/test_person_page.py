@@ -1,0 +1,148 @@
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from contacts.models import Person
+from conversations.models import Conversation, Story, Touch
+from favours.models import Favour
+from relationships.services import TIMELINE_PAGE_SIZE, only_asked_lately, timeline_page
+from tests.dates import TODAY, days_ago
+from tests.factories import ConversationFactory, FavourFactory, PersonFactory, TouchFactory
+
+
+@time_machine.travel(TODAY)
+def test_the_timeline_merges_everything_newest_first(alice: User):
+    helga = PersonFactory(owner=alice, met_on=days_ago(400), met_at="Stanford alumni dinner")
+    ConversationFactory(owner=alice, people=[helga], happened_on=days_ago(30))
+    FavourFactory(person=helga, happened_on=days_ago(10))
+    TouchFactory(person=helga, happened_on=days_ago(2))
+    ConversationFactory(owner=alice, happened_on=days_ago(1))  # with someone else
+
+    entries, has_more = timeline_page(person=helga, page=1)
+    assert [(e.kind, (TODAY - e.day).days) for e in entries] == [
+        ("touch", 2),
+        ("favour", 10),
+        ("conversation", 30),
+        ("met", 400),
+    ]
+    assert not has_more
+
+
+def test_the_timeline_pages_and_says_when_there_is_more(alice: User):
+    helga = PersonFactory(owner=alice)
+    Touch.objects.bulk_create(
+        Touch(owner=alice, person=helga, happened_on=TODAY - datetime.timedelta(days=i))
+        for i in range(TIMELINE_PAGE_SIZE + 5)
+    )
+    first, more = timeline_page(person=helga, page=1)
+    second, more_after = timeline_page(person=helga, page=2)
+    assert (len(first), more, len(second), more_after) == (TIMELINE_PAGE_SIZE, True, 5, False)
+    assert first[-1].day > second[0].day
+
+
+def test_the_person_page_shows_stories_and_favours_without_a_balance(
+    alice_client: Client, alice: User
+):
+    helga = PersonFactory(owner=alice, name="Helga")
+    conversation = ConversationFactory(owner=alice, people=[helga], place="Stanford dinner")
+    Story.objects.create(
+        owner=alice,
+        conversation=conversation,
+        person=helga,
+        text="Her mother's operation is in March",
+        ask_on=TODAY,
+    )
+    FavourFactory(person=helga, what="An introduction to her editor")
+    FavourFactory(person=helga, giver="me", origin="offered", what="Lent her my panniers")
+    html = alice_client.get(reverse("relationships:person", args=[helga.pk])).text
+    assert "Her mother&#x27;s operation is in March" in html
+    assert "Ask about this on" in html
+    assert "You asked Helga for a favour" in html
+    assert "You offered Helga a favour" in html
+    for ledger_word in ("owes", "balance", "debt"):
+        assert ledger_word not in html.lower().replace("favours are not debts", "")
+
+
+@time_machine.travel(TODAY)
+def test_it_notices_when_the_only_recent_contact_was_an_ask(alice: User):
+    helga = PersonFactory(owner=alice)
+    ConversationFactory(owner=alice, people=[helga], happened_on=days_ago(200))
+    FavourFactory(person=helga, happened_on=days_ago(20))  # I asked her
+    assert only_asked_lately(person=helga)
+    TouchFactory(person=helga, happened_on=days_ago(5))
+    assert not only_asked_lately(person=helga)
+
+
+@time_machine.travel(TODAY)
+def test_favours_offered_or_done_for_them_are_not_asks(alice: User):
+    helga = PersonFactory(owner=alice)
+    FavourFactory(person=helga, giver="me", origin="asked", happened_on=days_ago(20))
+    assert not only_asked_lately(person=helga)
+    assert not only_asked_lately(person=PersonFactory(owner=alice))
+
+
+@time_machine.travel(TODAY)
+def test_the_person_page_says_so_plainly(alice_client: Client, alice: User):
+    helga = PersonFactory(owner=alice, name="Helga")
+    FavourFactory(person=helga, happened_on=days_ago(3))
+    html = alice_client.get(reverse("relationships:person", args=[helga.pk])).text
+    assert "only been in touch with Helga to ask for something" in html
+
+
+def test_the_timeline_reloads_as_a_partial_for_htmx(alice_client: Client, alice: User):
+    helga = PersonFactory(owner=alice)
+    TouchFactory(person=helga)
+    response = alice_client.get(
+        reverse("relationships:person", args=[helga.pk]),
+        {"part": "timeline"},
+        headers={"HX-Request": "true"},
+    )
+    assert 'id="timeline"' in response.text
+    assert "<html" not in response.text
+
+
+def fill_history(owner: User, person: Person, items: int) -> None:
+    """`items` timeline entries, a third each conversations (with two stories), favours, touches."""
+    third = items // 3
+    conversations = Conversation.objects.bulk_create(
+        Conversation(owner=owner, happened_on=days_ago(i % 3000), notes=f"talk {i}")
+        for i in range(third)
+    )
+    Conversation.people.through.objects.bulk_create(
+        Conversation.people.through(conversation=c, person=person) for c in conversations
+    )
+    Story.objects.bulk_create(
+        Story(owner=owner, conversation=c, person=person, text=f"story {n}")
+        for c in conversations
+        for n in range(2)
+    )
+    Favour.objects.bulk_create(
+        Favour(owner=owner, person=person, giver="me", what=f"favour {i}", happened_on=days_ago(i))
+        for i in range(third)
+    )
+    Touch.objects.bulk_create(
+        Touch(owner=owner, person=person, happened_on=days_ago(i)) for i in range(items - 2 * third)
+    )
+
+
+@pytest.mark.parametrize(("page", "few"), [(1, 10), (2, 30)])
+def test_the_person_page_runs_a_fixed_number_of_queries(
+    alice_client: Client, alice: User, page: int, few: int
+):
+    def queries_with(items: int) -> int:
+        person = PersonFactory(owner=alice, met_on=days_ago(5000))
+        fill_history(alice, person, items)
+        url = reverse("relationships:person", args=[person.pk])
+        with CaptureQueriesContext(connection) as queries:
+            assert alice_client.get(url, {"page": page}).status_code == 200
+        return len(queries)
+
+    small = queries_with(few)
+    assert queries_with(1000) == small
+    assert small <= 14

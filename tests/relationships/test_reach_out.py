@@ -1,0 +1,238 @@
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from contacts.models import Person
+from conversations.models import Story, Touch
+from relationships.models import JobRun, Muscle
+from relationships.services import muscles_recompute, reach_out
+from tests.dates import NOW, TODAY, days_ago
+from tests.factories import (
+    ConversationFactory,
+    FavourFactory,
+    PersonFactory,
+    StoryFactory,
+    UserFactory,
+)
+
+
+def quiet_person(owner: User, name: str, **fields: object) -> Person:
+    fields.setdefault("met_on", days_ago(300))
+    return PersonFactory(owner=owner, name=name, **fields)
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def test_the_list_is_short_specific_and_says_why(alice: User):
+    helga = quiet_person(alice, "Helga", circle="inner")
+    conversation = ConversationFactory(
+        owner=alice, people=[helga], place="Stanford dinner", happened_on=days_ago(74)
+    )
+    StoryFactory(
+        owner=alice,
+        conversation=conversation,
+        person=helga,
+        text="She is moving to Lisbon in spring.",
+    )
+    for i in range(8):
+        quiet_person(alice, f"Someone {i}")
+    muscles_recompute(user_ids=[alice.pk])
+
+    page = reach_out(user=alice)
+    assert len(page.people) == 5
+    first = page.people[0]
+    assert first.person == helga
+    assert first.reason() == (
+        "You last talked 2 months ago, at Stanford dinner. You meant to be in touch every 3 weeks."
+    )
+    assert first.starter() == (
+        "Last time Helga told you: “She is moving to Lisbon in spring.” Ask how that is going."
+    )
+
+
+def test_a_due_follow_up_or_an_open_favour_comes_before_the_latest_story(alice: User):
+    helga = quiet_person(alice, "Helga", circle="inner")
+    conversation = ConversationFactory(owner=alice, people=[helga], happened_on=days_ago(60))
+    StoryFactory(
+        owner=alice,
+        conversation=conversation,
+        person=helga,
+        text="Her mother's operation is in November.",
+        ask_on=days_ago(5),
+    )
+    jonas = quiet_person(alice, "Jonas", circle="inner")
+    FavourFactory(
+        person=jonas,
+        giver="me",
+        origin="asked",
+        what="Read his co-op's statutes",
+        happened_on=days_ago(40),
+    )
+    muscles_recompute(user_ids=[alice.pk])
+    starters = {entry.person.name: entry.starter() for entry in reach_out(user=alice).people}
+    assert starters["Helga"] == "Ask how it went: “Her mother's operation is in November.”"
+    assert starters["Jonas"] == "Ask about the open favour: “Read his co-op's statutes”"
+
+
+def test_with_nothing_specific_it_says_when_and_where_you_met_and_no_filler(alice: User):
+    quiet_person(alice, "Tom", met_at="Climbing gym", met_on=days_ago(200))
+    muscles_recompute(user_ids=[alice.pk])
+    (entry,) = reach_out(user=alice).people
+    assert entry.reason().startswith("You met at Climbing gym 6 months ago.")
+    assert entry.starter() == ""
+
+
+def test_follow_ups_are_due_until_you_are_in_touch_again(alice: User):
+    helga = quiet_person(alice, "Helga")
+    story = StoryFactory(
+        owner=alice,
+        conversation=ConversationFactory(owner=alice, people=[helga], happened_on=days_ago(30)),
+        person=helga,
+        text="Operation",
+        ask_on=days_ago(2),
+    )
+    muscles_recompute(user_ids=[alice.pk])
+    assert reach_out(user=alice).follow_ups == [story]
+    Touch.objects.create(owner=alice, person=helga, happened_on=TODAY)
+    muscles_recompute(user_ids=[alice.pk])
+    assert reach_out(user=alice).follow_ups == []
+
+
+def test_want_to_meet_people_are_listed_with_the_last_attempt(alice: User):
+    mentor = PersonFactory(owner=alice, name="Dr. Kessler", status="want_to_meet")
+    ConversationFactory(owner=alice, people=[mentor], kind="message", happened_on=days_ago(12))
+    muscles_recompute(user_ids=[alice.pk])
+    page = reach_out(user=alice)
+    assert [(p.name, p.last_attempt) for p in page.want_to_meet] == [("Dr. Kessler", days_ago(12))]
+    assert page.people == []
+
+
+def test_caught_up_records_a_touch_and_takes_them_off_the_list(alice_client: Client, alice):
+    helga = quiet_person(alice, "Helga Brandt")
+    muscles_recompute(user_ids=[alice.pk])
+    assert "Helga Brandt" in alice_client.get(reverse("home")).text
+    response = alice_client.post(
+        reverse("relationships:caught_up", args=[helga.pk]), headers={"HX-Request": "true"}
+    )
+    assert Touch.objects.filter(person=helga).count() == 1
+    assert "you caught up with Helga Brandt today" in response.text
+    assert f'href="/people/{helga.pk}/"' not in response.text
+    assert not Muscle.objects.get(person=helga).quiet
+
+
+@pytest.mark.parametrize(
+    ("until", "snoozed_until"),
+    [
+        ("week", datetime.date(2026, 11, 29)),
+        ("cycle", TODAY + datetime.timedelta(days=90)),
+        ("2027-01-10", datetime.date(2027, 1, 10)),
+    ],
+)
+def test_not_now_and_snooze_hide_someone_until_then(
+    alice_client: Client, alice: User, until: str, snoozed_until: datetime.date
+):
+    helga = quiet_person(alice, "Helga Brandt")
+    muscles_recompute(user_ids=[alice.pk])
+    alice_client.post(reverse("relationships:snooze", args=[helga.pk]), {"until": until})
+    assert Muscle.objects.get(person=helga).snoozed_until == snoozed_until
+    assert reach_out(user=alice).people == []
+    with time_machine.travel(snoozed_until + datetime.timedelta(days=1)):
+        muscles_recompute(user_ids=[alice.pk])
+        assert [e.person for e in reach_out(user=alice).people] == [helga]
+
+
+@pytest.mark.parametrize("until", ["yesterday", "2020-01-01", "2030-01-01", ""])
+def test_a_bad_snooze_date_is_explained_and_changes_nothing(alice_client: Client, alice, until):
+    helga = quiet_person(alice, "Helga Brandt")
+    muscles_recompute(user_ids=[alice.pk])
+    response = alice_client.post(
+        reverse("relationships:snooze", args=[helga.pk]),
+        {"until": until},
+        headers={"HX-Request": "true"},
+    )
+    assert "Pick a date" in response.text or "This field is required" in response.text
+    assert Muscle.objects.get(person=helga).snoozed_until is None
+
+
+def test_changing_the_rhythm_can_take_someone_off_the_list(alice_client: Client, alice: User):
+    helga = quiet_person(alice, "Helga Brandt", circle="inner", met_on=days_ago(30))
+    muscles_recompute(user_ids=[alice.pk])
+    assert Muscle.objects.get(person=helga).quiet
+    alice_client.post(reverse("relationships:cadence", args=[helga.pk]), {"cadence_days": "60"})
+    helga.refresh_from_db()
+    assert helga.cadence_days == 60
+    assert not Muscle.objects.get(person=helga).quiet
+    response = alice_client.post(
+        reverse("relationships:cadence", args=[helga.pk]), {"cadence_days": "0"}, follow=True
+    )
+    assert "greater than or equal to 1" in response.text
+
+
+def test_the_health_line_says_when_the_job_last_ran(alice_client: Client, alice: User):
+    assert "have not been updated yet" in alice_client.get(reverse("home")).text
+    JobRun.objects.create(name="muscles", finished_at=NOW - datetime.timedelta(minutes=12))
+    assert "Relationships last updated 12\xa0minutes ago." in alice_client.get(reverse("home")).text
+
+
+def test_an_empty_home_page_says_what_to_do(alice_client: Client, alice: User):
+    assert "Nobody has gone quiet" in alice_client.get(reverse("home")).text
+
+
+def test_the_home_page_runs_a_fixed_number_of_queries(alice_client: Client, alice: User):
+    def queries_with(people: int) -> int:
+        Person.objects.for_user(alice).delete()
+        for i in range(people):
+            person = quiet_person(alice, f"Person {i}", met_on=days_ago(100 + i))
+            conversation = ConversationFactory(
+                owner=alice, people=[person], happened_on=days_ago(99)
+            )
+            Story.objects.create(
+                owner=alice,
+                conversation=conversation,
+                person=person,
+                text="A story",
+                ask_on=days_ago(1),
+            )
+            FavourFactory(person=person, status="open")
+        PersonFactory(owner=alice, status="want_to_meet")
+        muscles_recompute(user_ids=[alice.pk])
+        with CaptureQueriesContext(connection) as queries:
+            assert alice_client.get(reverse("home")).status_code == 200
+        return len(queries)
+
+    small = queries_with(6)
+    assert queries_with(60) == small
+    assert small <= 12
+
+
+def test_nobody_elses_people_are_listed(alice_client: Client, alice: User):
+    bob = UserFactory()
+    quiet_person(bob, "Bobs Friend")
+    muscles_recompute(user_ids=[alice.pk, bob.pk])
+    assert "Bobs Friend" not in alice_client.get(reverse("home")).text
+
+
+def test_logging_a_conversation_moves_them_off_the_list_once_committed(
+    alice_client: Client, alice: User, django_capture_on_commit_callbacks
+):
+    helga = quiet_person(alice, "Helga Brandt")
+    muscles_recompute(user_ids=[alice.pk])
+    assert [e.person for e in reach_out(user=alice).people] == [helga]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        alice_client.post(
+            reverse("conversations:create", args=[helga.pk]),
+            {"happened_on": TODAY.isoformat(), "kind": "call"},
+        )
+    assert callbacks  # the recomputation was queued for after the commit
+    assert reach_out(user=alice).people == []
+    assert Muscle.objects.get(person=helga).last_contact_on == TODAY

@@ -1,0 +1,98 @@
+"""Walks the whole URLconf: no URL that names an object shows or changes another user's data."""
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.db import models
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import User
+from contacts.models import Person
+from conversations.models import Conversation, Story, Touch
+from favours.models import Favour
+from relationships.models import ImportBatch
+from tests.factories import ConversationFactory, FavourFactory, PersonFactory, StoryFactory
+
+# For each (app namespace, URL argument), the object it names, made for a given owner.
+# A new object URL fails the test below until its kind of object is added here.
+OWNED_OBJECTS: dict[tuple[str, str], Callable[[User], models.Model]] = {
+    ("contacts", "pk"): lambda owner: PersonFactory(owner=owner),
+    ("relationships", "pk"): lambda owner: PersonFactory(owner=owner),
+    ("conversations", "pk"): lambda owner: ConversationFactory(owner=owner),
+    ("conversations", "story_pk"): lambda owner: StoryFactory(owner=owner),
+    ("conversations", "person_pk"): lambda owner: PersonFactory(owner=owner),
+    ("favours", "pk"): lambda owner: FavourFactory(owner=owner),
+    ("favours", "person_pk"): lambda owner: PersonFactory(owner=owner),
+    ("relationships", "batch_pk"): lambda owner: ImportBatch.objects.create(
+        owner=owner, filename="contacts.vcf", candidates=[]
+    ),
+}
+THIRD_PARTY = ("allauth.",)
+# Links that carry a signed token instead of an object id; tests/relationships/test_digest.py
+# proves they act only for their own user.
+SIGNED_LINKS = {"relationships:digest_action"}
+OWNED_MODELS = [Person, Conversation, Story, Touch, Favour]
+
+
+def object_urls(
+    patterns: list[URLPattern | URLResolver] | None = None, namespace: str = ""
+) -> Iterator[tuple[str, URLPattern]]:
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from object_urls(entry.url_patterns, entry.namespace or namespace)
+        elif (
+            entry.pattern.converters
+            and not entry.lookup_str.startswith(THIRD_PARTY)
+            and f"{namespace}:{entry.name}" not in SIGNED_LINKS
+        ):
+            yield namespace, entry
+
+
+URLS = [(ns, p) for ns, p in object_urls()]
+
+
+def test_the_walk_finds_the_object_urls():
+    names = {f"{ns}:{p.name}" for ns, p in URLS}
+    assert {
+        "relationships:person",
+        "contacts:edit",
+        "contacts:archive",
+        "conversations:story_edit",
+    } <= names
+
+
+@pytest.mark.parametrize(("namespace", "pattern"), URLS, ids=[f"{n}:{p.name}" for n, p in URLS])
+def test_a_stranger_gets_404_on_every_object_url(
+    namespace: str, pattern: URLPattern, alice: User, alice_client: Client, bob_client: Client
+):
+    (argument,) = pattern.pattern.converters
+    assert (namespace, argument) in OWNED_OBJECTS, f"Add {namespace}/{argument} to OWNED_OBJECTS"
+    obj = OWNED_OBJECTS[(namespace, argument)](alice)
+    before = model_state(obj)
+    counts = row_counts()
+    url = reverse(f"{namespace}:{pattern.name}", kwargs={argument: obj.pk})
+
+    statuses = {
+        bob_client.get(url).status_code,
+        bob_client.post(url, {"archived": "1"}).status_code,
+    }
+    assert statuses <= {404, 405}
+    assert 404 in statuses
+    assert model_state(obj) == before
+    assert row_counts() == counts
+    assert alice_client.get(url).status_code in {200, 405}
+
+
+def row_counts() -> dict[str, int]:
+    return {model.__name__: model._default_manager.count() for model in OWNED_MODELS}
+
+
+def model_state(obj: models.Model) -> dict[str, object]:
+    fresh = type(obj)._default_manager.get(pk=obj.pk)
+    return {f.attname: getattr(fresh, f.attname) for f in fresh._meta.concrete_fields}
+
+
+def test_bob_cannot_see_alices_people_by_guessing_ids(alice: User, bob_client: Client):
+    person: Person = PersonFactory(owner=alice)
+    assert bob_client.get(reverse("relationships:person", args=[person.pk])).status_code == 404
