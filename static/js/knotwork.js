@@ -13,3 +13,22 @@ document.addEventListener("htmx:afterSwap", (event) => {
   const field = target.querySelector('[aria-invalid="true"]') || target.querySelector("[autofocus]");
   if (field) field.focus();
 });
+
+// The session ended while the page was open (the server answers htmx with 401): say so once,
+// with a way back to this page, rather than leaving a click that silently does nothing.
+document.addEventListener("htmx:responseError", (event) => {
+  const { loggedOutText, loginText, loginUrl } = document.body.dataset;
+  if (event.detail.xhr.status !== 401 || !loginUrl || document.getElementById("logged-out")) return;
+  const notice = document.createElement("div");
+  notice.id = "logged-out";
+  notice.className = "messages";
+  notice.setAttribute("role", "alert");
+  const message = document.createElement("p");
+  message.className = "message error";
+  const link = document.createElement("a");
+  link.href = loginUrl;
+  link.textContent = loginText;
+  message.append(loggedOutText, " ", link);
+  notice.append(message);
+  document.getElementById("main").prepend(notice);
+});

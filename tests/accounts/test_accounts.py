@@ -23,6 +23,16 @@ def test_every_page_but_the_account_pages_needs_a_login(client: Client):
 
 
 @pytest.mark.django_db
+def test_an_htmx_request_after_the_session_ended_gets_401_not_the_login_page(client: Client):
+    response = client.get(
+        reverse("relationships:capture_matches"), {"name": "Helga"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 401
+    assert response.content == b""
+    assert "csrftoken" not in response.cookies  # a login page would replace the open page's token
+
+
+@pytest.mark.django_db
 def test_sign_up_remembers_the_browsers_language_and_time_zone(client: Client):
     response = client.post(
         reverse("account_signup"),

@@ -131,6 +131,24 @@ def test_an_expired_session_keeps_the_entry_through_the_login(
     assert Person.objects.filter(owner=alice, name="Samuel Brooks").count() == 1
 
 
+def test_typing_after_the_session_ended_offers_a_login_back_to_the_draft(
+    phone: Page, live_server: LiveServer, alice: User
+):
+    open_capture(phone, live_server, alice)
+    phone.context.clear_cookies()
+    phone.get_by_label("Who").fill("Noor Haddad")
+    link = phone.get_by_role("link", name="Log in again")
+    expect(link).to_be_visible()
+    expect(phone.locator("#matches")).to_be_empty()
+    screenshot(phone, "capture-session-ended")
+    link.click()
+    phone.get_by_label("Email").fill(alice.email)
+    phone.get_by_label("Password").fill(PASSWORD)
+    phone.get_by_role("button", name="Sign In").click()
+    expect(phone.get_by_label("Who")).to_have_value("Noor Haddad")
+    expect(phone.locator("#matches")).to_be_empty()
+
+
 def test_an_entry_made_offline_survives_closing_the_tab(
     phone: Page, live_server: LiveServer, alice: User
 ):

@@ -44,6 +44,7 @@ def test_sign_up_add_a_person_and_find_them(page: Page, live_server: LiveServer)
     page.get_by_role("link", name="Add person").click()
     page.get_by_label("Name").fill("Tom Fletcher")
     page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Tom Fletcher")).to_be_visible()
     page.get_by_role("link", name="People").click()
     page.get_by_label("Search people").fill("brooch")
     expect(page).to_have_url(re.compile(r"q=brooch"))  # pushed once the results arrived
