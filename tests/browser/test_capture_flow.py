@@ -28,6 +28,12 @@ def capture(page: Page, name: str, story: str) -> None:
     page.get_by_role("button", name="Save, then next person").click()
 
 
+def sign_in(page: Page, user: User) -> None:
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+
 def test_capture_three_people_from_one_event_in_a_row(page: Page, live_server: LiveServer, alice):
     log_in(page, live_server, alice)
     sizes: list[int] = []
@@ -124,9 +130,7 @@ def test_an_expired_session_keeps_the_entry_through_the_login(
     screenshot(phone, "capture-logged-out")
     assert not Person.objects.filter(name="Samuel Brooks").exists()
     link.click()
-    phone.get_by_label("Email").fill(alice.email)
-    phone.get_by_label("Password").fill(PASSWORD)
-    phone.get_by_role("button", name="Sign In").click()
+    sign_in(phone, alice)
     expect(phone.locator("#capture-status")).to_have_text("Saved Samuel Brooks.")
     assert Person.objects.filter(owner=alice, name="Samuel Brooks").count() == 1
 
@@ -142,9 +146,7 @@ def test_typing_after_the_session_ended_offers_a_login_back_to_the_draft(
     expect(phone.locator("#matches")).to_be_empty()
     screenshot(phone, "capture-session-ended")
     link.click()
-    phone.get_by_label("Email").fill(alice.email)
-    phone.get_by_label("Password").fill(PASSWORD)
-    phone.get_by_role("button", name="Sign In").click()
+    sign_in(phone, alice)
     expect(phone.get_by_label("Who")).to_have_value("Noor Haddad")
     expect(phone.locator("#matches")).to_be_empty()
 
