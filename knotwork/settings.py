@@ -187,10 +187,11 @@ DIGEST_LINK_MAX_AGE_DAYS = 14
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
     _queue = BASE_DIR / ".local" / "broker"
+    # kombu does not create its folders, and the first task may be queued before a worker runs.
+    (_queue / "control").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
-        "processed_folder": str(_queue / "processed"),
         "store_processed": False,
         # Without this, the broadcast mailbox lands in ./control wherever the worker started.
         "control_folder": str(_queue / "control"),

@@ -27,7 +27,6 @@ class Command(BaseCommand):
             call_command("demo")
         self.stdout.write("Recomputing relationship muscles…")
         muscles_recompute_all()
-        (settings.BASE_DIR / ".local" / "broker" / "processed").mkdir(parents=True, exist_ok=True)
         beat_schedule = settings.BASE_DIR / ".local" / "celerybeat-schedule"
         celery = [sys.executable, "-m", "celery", "-A", "knotwork"]
         self.run_together(
