@@ -51,7 +51,9 @@ def _page_number(request: AuthedRequest) -> int:
 @require_GET
 def person(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_owned_or_404(
-        Person.objects.prefetch_related("tags", "channels"), request.user, pk=pk
+        Person.objects.select_related("muscle").prefetch_related("tags", "channels"),
+        request.user,
+        pk=pk,
     )
     page = _page_number(request)
     entries, has_more = timeline_page(person=person, page=page)

@@ -6,13 +6,19 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from accounts.models import User
 from contacts.models import Person
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
-from relationships.services import TIMELINE_PAGE_SIZE, only_asked_lately, timeline_page
-from tests.dates import TODAY, days_ago
+from relationships.services import (
+    TIMELINE_PAGE_SIZE,
+    muscles_recompute,
+    only_asked_lately,
+    timeline_page,
+)
+from tests.dates import NOW, TODAY, days_ago
 from tests.factories import ConversationFactory, FavourFactory, PersonFactory, TouchFactory
 
 
@@ -93,6 +99,25 @@ def test_the_person_page_says_so_plainly(alice_client: Client, alice: User):
     FavourFactory(person=helga, happened_on=days_ago(3))
     html = alice_client.get(reverse("relationships:person", args=[helga.pk])).text
     assert "only been in touch with Helga to ask for something" in html
+
+
+@time_machine.travel(NOW)
+def test_the_person_page_shows_the_muscle_and_when_to_reach_out(alice_client: Client, alice: User):
+    helga = PersonFactory(owner=alice, circle="inner", met_on=days_ago(400))
+    ConversationFactory(owner=alice, people=[helga], kind="in_person", happened_on=days_ago(90))
+    tom = PersonFactory(owner=alice, circle="inner", met_on=days_ago(5))
+    muscles_recompute(user_ids=[alice.pk])
+
+    def card(person: Person) -> str:
+        return alice_client.get(reverse("relationships:person", args=[person.pk])).text
+
+    # 4 x 0.5^(90/90) = 2, so 100 x (1 - e^(-2/8)) = 22.1; inner circle: due 21 days after.
+    assert "22 of 100" in card(helga)
+    assert f"overdue since {date_format(days_ago(69), 'DATE_FORMAT')}" in card(helga)
+    assert f"by {date_format(days_ago(5 - 21), 'DATE_FORMAT')}" in card(tom)
+    wanted = PersonFactory(owner=alice, status="want_to_meet")
+    muscles_recompute(user_ids=[alice.pk])
+    assert "of 100" not in card(wanted)  # no muscle before we have met
 
 
 def test_the_timeline_reloads_as_a_partial_for_htmx(alice_client: Client, alice: User):
