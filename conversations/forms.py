@@ -1,10 +1,13 @@
 """Forms to log a conversation (with a first story), add a story, and name who was there."""
 
+import functools
+import operator
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -66,21 +69,33 @@ class ConversationForm(forms.ModelForm[Conversation]):
         names = [n.strip() for n in self.cleaned_data["also_there"].split(",") if n.strip()]
         if len(names) > MAX_PEOPLE:
             raise ValidationError(_("Name at most %(max)d people."), params={"max": MAX_PEOPLE})
-        return [self._person_named(name) for name in names]
+        known = self._people_named(names)
+        errors = [error for name in names if (error := self._naming_error(name, known[name]))]
+        if errors:
+            raise ValidationError(errors)
+        return [known[name][0] for name in names]
 
-    def _person_named(self, name: str) -> Person:
-        matches = list(Person.objects.for_user(self.owner).filter(name__iexact=name)[:2])
+    def _people_named(self, names: list[str]) -> dict[str, list[Person]]:
+        """Everyone whose name matches one of the names, ignoring case, in one query."""
+        if not names:
+            return {}
+        any_name = functools.reduce(operator.or_, (Q(name__iexact=name) for name in names))
+        people = list(Person.objects.for_user(self.owner).filter(any_name).order_by("pk"))
+        return {name: [p for p in people if p.name.casefold() == name.casefold()] for name in names}
+
+    @staticmethod
+    def _naming_error(name: str, matches: list[Person]) -> ValidationError | None:
         if not matches:
-            raise ValidationError(
+            return ValidationError(
                 _("You have no one called “%(name)s” yet. Check the spelling, or add them first."),
                 params={"name": name},
             )
         if len(matches) > 1:
-            raise ValidationError(
+            return ValidationError(
                 _("You know two people called “%(name)s”. Rename one to tell them apart."),
                 params={"name": name},
             )
-        return matches[0]
+        return None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

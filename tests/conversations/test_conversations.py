@@ -1,7 +1,9 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -74,6 +76,36 @@ def test_bad_input_is_explained_and_nothing_is_saved(
     assert message in response.text
     assert "Keep these notes" in response.text
     assert not Conversation.objects.exists()
+
+
+def test_every_unknown_name_is_reported_at_once(alice_client: Client, alice: User):
+    helga = PersonFactory(owner=alice)
+    PersonFactory(owner=alice, name="Jonas Weber")
+    response = alice_client.post(
+        reverse("conversations:create", args=[helga.pk]),
+        conversation_data(also_there="Mei Tanaka, jonas weber, Tom Flecher"),
+    )
+    assert "You have no one called “Mei Tanaka” yet." in response.text
+    assert "You have no one called “Tom Flecher” yet." in response.text
+    assert not Conversation.objects.exists()
+
+
+def test_naming_more_people_takes_no_more_queries(alice_client: Client, alice: User):
+    helga = PersonFactory(owner=alice)
+    people = [PersonFactory(owner=alice, name=f"Guest {n}") for n in range(20)]
+
+    def queries_naming(count: int) -> int:
+        names = ", ".join(p.name for p in people[:count])
+        with CaptureQueriesContext(connection) as queries:
+            response = alice_client.post(
+                reverse("conversations:create", args=[helga.pk]),
+                conversation_data(also_there=names),
+            )
+        assert response.status_code == 302
+        return len(queries)
+
+    assert queries_naming(20) == queries_naming(2)
+    assert Conversation.objects.latest("pk").people.count() == 3
 
 
 def test_another_users_person_cannot_be_named_as_also_there(alice_client: Client, alice, bob):
