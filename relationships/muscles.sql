@@ -19,8 +19,10 @@ people AS (
     WHERE NOT p.archived
       AND (%(person_ids)s::bigint[] IS NULL OR p.id = ANY(%(person_ids)s::bigint[]))
 ),
+-- Every interaction up to each user's today, with the person's today beside it: one join with
+-- people per kind of interaction, and none after the union.
 interactions AS (
-    SELECT cp.person_id, c.happened_on AS day, false AS ask,
+    SELECT cp.person_id, p.today, c.happened_on AS day, false AS ask,
            CASE c.kind
                WHEN 'in_person' THEN %(w_in_person)s
                WHEN 'video' THEN %(w_video)s
@@ -29,26 +31,27 @@ interactions AS (
                ELSE %(w_online)s END AS weight
     FROM conversations_conversation_people cp
     JOIN conversations_conversation c ON c.id = cp.conversation_id
-    WHERE cp.person_id IN (SELECT id FROM people)
+    JOIN people p ON p.id = cp.person_id
+    WHERE c.happened_on <= p.today
     UNION ALL
-    SELECT person_id, happened_on, false, %(w_touch)s
-    FROM conversations_touch
-    WHERE person_id IN (SELECT id FROM people)
+    SELECT t.person_id, p.today, t.happened_on, false, %(w_touch)s
+    FROM conversations_touch t
+    JOIN people p ON p.id = t.person_id
+    WHERE t.happened_on <= p.today
     UNION ALL
-    SELECT person_id, happened_on, giver = 'them' AND origin = 'asked',
-           CASE WHEN status = 'done' THEN %(w_favour_done)s ELSE 0 END
-    FROM favours_favour
-    WHERE person_id IN (SELECT id FROM people)
+    SELECT f.person_id, p.today, f.happened_on, f.giver = 'them' AND f.origin = 'asked',
+           CASE WHEN f.status = 'done' THEN %(w_favour_done)s ELSE 0 END
+    FROM favours_favour f
+    JOIN people p ON p.id = f.person_id
+    WHERE f.happened_on <= p.today
 ),
 totals AS (
-    SELECT i.person_id,
-           max(i.day) AS last_on,
-           sum(i.weight * power(0.5, (p.today - i.day) / %(half_life)s::float)) AS raw,
-           bool_and(i.ask) FILTER (WHERE i.day > p.today - %(ask_window)s) AS only_asks
-    FROM interactions i
-    JOIN people p ON p.id = i.person_id
-    WHERE i.day <= p.today
-    GROUP BY i.person_id
+    SELECT person_id,
+           max(day) AS last_on,
+           sum(weight * power(0.5, (today - day) / %(half_life)s::float)) AS raw,
+           bool_and(ask) FILTER (WHERE day > today - %(ask_window)s) AS only_asks
+    FROM interactions
+    GROUP BY person_id
 ),
 computed AS (
     SELECT p.id, p.owner_id, p.today, p.cadence, p.status, p.circle, p.is_knot,

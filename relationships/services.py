@@ -241,6 +241,8 @@ def muscles_recompute(*, user_ids: Sequence[int], person_ids: Sequence[int] | No
         **{f"cadence_{circle.value}": days for circle, days in DEFAULT_CADENCE_DAYS.items()},
     }
     with transaction.atomic(), connection.cursor() as cursor:
+        # A batch joins and groups a million interactions: in memory, not spilled to disk.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(MUSCLES_SQL, params)
 
 
