@@ -2,11 +2,13 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from contacts.models import Person
 from conversations.models import Conversation, Story, Touch
 from tests.factories import ConversationFactory, PersonFactory, StoryFactory
 
@@ -17,6 +19,12 @@ def conversation_data(**overrides: str) -> dict[str, str]:
         "kind": "in_person",
         "place": "Stanford dinner",
     } | overrides
+
+
+def log_conversation(client: Client, person: Person, **overrides: str) -> HttpResponse:
+    return client.post(
+        reverse("conversations:create", args=[person.pk]), conversation_data(**overrides)
+    )
 
 
 def test_logging_a_conversation_with_two_people_and_a_story(alice_client: Client, alice: User):
@@ -81,9 +89,8 @@ def test_bad_input_is_explained_and_nothing_is_saved(
 def test_every_unknown_name_is_reported_at_once(alice_client: Client, alice: User):
     helga = PersonFactory(owner=alice)
     PersonFactory(owner=alice, name="Jonas Weber")
-    response = alice_client.post(
-        reverse("conversations:create", args=[helga.pk]),
-        conversation_data(also_there="Mei Tanaka, jonas weber, Tom Flecher"),
+    response = log_conversation(
+        alice_client, helga, also_there="Mei Tanaka, jonas weber, Tom Flecher"
     )
     assert "You have no one called “Mei Tanaka” yet." in response.text
     assert "You have no one called “Tom Flecher” yet." in response.text
@@ -97,10 +104,7 @@ def test_naming_more_people_takes_no_more_queries(alice_client: Client, alice: U
     def queries_naming(count: int) -> int:
         names = ", ".join(p.name for p in people[:count])
         with CaptureQueriesContext(connection) as queries:
-            response = alice_client.post(
-                reverse("conversations:create", args=[helga.pk]),
-                conversation_data(also_there=names),
-            )
+            response = log_conversation(alice_client, helga, also_there=names)
         assert response.status_code == 302
         return len(queries)
 
@@ -111,10 +115,7 @@ def test_naming_more_people_takes_no_more_queries(alice_client: Client, alice: U
 def test_another_users_person_cannot_be_named_as_also_there(alice_client: Client, alice, bob):
     helga = PersonFactory(owner=alice)
     PersonFactory(owner=bob, name="Bobs Friend")
-    response = alice_client.post(
-        reverse("conversations:create", args=[helga.pk]),
-        conversation_data(also_there="Bobs Friend"),
-    )
+    response = log_conversation(alice_client, helga, also_there="Bobs Friend")
     assert "You have no one called “Bobs Friend” yet." in response.text
 
 
