@@ -150,5 +150,9 @@ class Channel(models.Model):
 
     @property
     def href(self) -> str:
-        prefix = {"email": "mailto:", "phone": "tel:", "link": ""}[self.kind]
+        """Where tapping the channel goes. A link is followed only when it is a web address:
+        an imported `javascript:` or `data:` link stays text, never something to click."""
+        if self.kind == self.Kind.LINK:
+            return self.value if self.value.lower().startswith(("https://", "http://")) else ""
+        prefix = {"email": "mailto:", "phone": "tel:"}[self.kind]
         return prefix + self.value

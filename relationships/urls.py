@@ -21,5 +21,6 @@ urlpatterns = [
     path("data/contacts/<int:batch_pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("capture/matches/", views.capture_matches, name="capture_matches"),
     path("digest/preview/", views.digest_preview, name="digest_preview"),
+    path("digest/preview/email/", views.digest_preview_email, name="digest_preview_email"),
     path("digest/<str:token>/", views.digest_action, name="digest_action"),
 ]

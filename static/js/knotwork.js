@@ -32,3 +32,18 @@ document.addEventListener("htmx:responseError", (event) => {
   notice.append(message);
   document.getElementById("main").prepend(notice);
 });
+
+// The digest preview's frame grows to the whole email, so it reads like the mail itself, and its
+// links open in the window: inside the frame the app's pages refuse to be shown.
+function fitEmailPreview(frame) {
+  const doc = frame.contentDocument;
+  if (!doc || !doc.body) return;
+  frame.style.height = `${doc.documentElement.scrollHeight}px`;
+  for (const link of doc.querySelectorAll("a[href]")) link.target = "_top";
+}
+document.addEventListener("DOMContentLoaded", () => {
+  for (const frame of document.querySelectorAll("iframe.email-preview")) {
+    frame.addEventListener("load", () => fitEmailPreview(frame));
+    if (frame.contentDocument?.readyState === "complete") fitEmailPreview(frame);
+  }
+});

@@ -1,0 +1,242 @@
+"""Every page of the app, for tests that must cover them all: an account holding one of every
+kind of object with every text field set to chosen text, and a crawl that starts from every URL
+in the URLconf and follows every link and htmx request it finds.
+
+A new model or a new view is covered without anyone remembering to add it: a model with text
+fields that no seed makes fails `test_every_model_with_text_is_seeded`, and a URL whose argument
+names no seeded object fails the crawl."""
+
+import datetime
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+from django.apps import apps
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accounts.models import User
+from contacts.models import Channel, Person, Tag
+from conversations.models import Conversation, Story, Touch
+from favours.models import Favour
+from relationships.digest import Action, action_token
+from relationships.models import ImportBatch
+from relationships.services import muscles_recompute
+
+LONG_AGO = datetime.date(2020, 3, 1)
+
+# Fields that hold no free text a person typed: formats checked on the way in, or plumbing.
+NOT_FREE_TEXT = (
+    models.EmailField,
+    models.URLField,
+    models.UUIDField,
+    models.SlugField,
+    models.GeneratedField,
+)
+SKIPPED_FIELDS = {"password", "time_zone", "language"}
+
+
+@dataclass
+class Seeded:
+    """The objects made for one owner, by the URL argument that names each kind."""
+
+    owner: User
+    objects: dict[str, models.Model] = field(default_factory=dict)
+    texts: list[str] = field(default_factory=list)
+
+
+def free_text_fields(model: type[models.Model]) -> list[models.Field[object, object]]:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField)
+        and not isinstance(f, NOT_FREE_TEXT)
+        and not f.choices
+        and f.name not in SKIPPED_FIELDS
+    ]
+
+
+def project_models() -> list[type[models.Model]]:
+    """The project's own models (not Django's or allauth's)."""
+    root = str(settings.BASE_DIR)
+    return [
+        model
+        for config in apps.get_app_configs()
+        if config.path.startswith(root) and "/.venv/" not in config.path
+        for model in config.get_models()
+    ]
+
+
+def fill_text(obj: models.Model, text: Callable[[int], str], seeded: Seeded) -> None:
+    """Set every free-text field of `obj` to its own text, numbered so a failure names it."""
+    for f in free_text_fields(type(obj)):
+        value = text(len(seeded.texts))[: f.max_length or None]
+        seeded.texts.append(f"{type(obj).__name__}.{f.name}: {value}")
+        setattr(obj, f.attname, value)
+    obj.save()
+
+
+def seed_account(owner: User, text: Callable[[int], str], client: Client) -> Seeded:
+    """One of every kind of object, every free-text field holding `text(n)`, arranged so that
+    each shows somewhere: a quiet relationship on the reach-out list, a follow-up due, an open
+    favour, a want-to-meet person, a search hit, an import waiting for confirmation."""
+    seeded = Seeded(owner)
+    fill_text(owner, text, seeded)
+    person = Person.objects.create(owner=owner, name="x", met_on=LONG_AGO)
+    fill_text(person, text, seeded)
+    wanted = Person.objects.create(owner=owner, name="x", status=Person.Status.WANT_TO_MEET)
+    fill_text(wanted, text, seeded)
+    tag = Tag.objects.create(owner=owner, name="x")
+    fill_text(tag, text, seeded)
+    person.tags.add(tag)
+    for kind in Channel.Kind:
+        fill_text(Channel(person=person, kind=kind, value="x"), text, seeded)
+    # A link is the one channel shown as an address to follow.
+    Channel.objects.create(person=person, kind=Channel.Kind.LINK, value="javascript:xss(0)")
+    conversation = Conversation.objects.create(owner=owner, happened_on=LONG_AGO)
+    conversation.people.add(person)
+    fill_text(conversation, text, seeded)
+    story = Story(owner=owner, conversation=conversation, person=person, text="x")
+    story.ask_on = timezone.localdate()
+    fill_text(story, text, seeded)
+    favour = Favour(owner=owner, person=person, giver=Favour.Giver.ME, happened_on=LONG_AGO)
+    fill_text(favour, text, seeded)
+    Touch.objects.create(owner=owner, person=person, happened_on=LONG_AGO)
+    muscles_recompute(user_ids=[owner.pk])
+    batch = _import_waiting(client, owner, text(len(seeded.texts)))
+    seeded.objects = {
+        "pk": person,
+        "person_pk": person,
+        "story_pk": story,
+        "batch_pk": batch,
+        "conversation": conversation,
+        "favour": favour,
+    }
+    return seeded
+
+
+def _import_waiting(client: Client, owner: User, name: str) -> ImportBatch:
+    """A contacts file read into a preview, the way a user uploads it."""
+    card = f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{name}\r\nNOTE:{name}\r\nEND:VCARD\r\n"
+    upload = SimpleUploadedFile("contacts.vcf", card.encode(), content_type="text/vcard")
+    client.post(reverse("relationships:import_contacts"), {"contacts": upload})
+    return ImportBatch.objects.filter(owner=owner).latest("pk")
+
+
+# Each app's URL argument, and which seeded object it names.
+ARGUMENTS = {
+    ("conversations", "pk"): "conversation",
+    ("favours", "pk"): "favour",
+}
+THIRD_PARTY = ("allauth.",)
+# Pages that only take a POST, or that end the session, are not crawled.
+NOT_CRAWLED = {"account_logout"}
+
+
+def url_patterns(
+    patterns: list[URLPattern | URLResolver] | None = None, namespace: str = ""
+) -> Iterator[tuple[str, URLPattern]]:
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from url_patterns(entry.url_patterns, entry.namespace or namespace)
+        else:
+            yield namespace, entry
+
+
+def start_urls(seeded: Seeded) -> list[str]:
+    """Every URL in the URLconf, with each argument naming one of the seeded objects."""
+    urls = []
+    owner = seeded.owner
+    person = seeded.objects["pk"]
+    for namespace, pattern in url_patterns():
+        if pattern.name in NOT_CRAWLED or pattern.name is None:
+            continue
+        name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+        arguments = list(pattern.pattern.regex.groupindex)
+        if pattern.lookup_str.startswith(THIRD_PARTY) and arguments:
+            continue  # allauth's key-carrying links (password reset, email confirmation)
+        if name == "relationships:digest_action":
+            urls += [
+                reverse(name, args=[action_token(Action(owner.pk, action, person.pk))])
+                for action in ("caught_up", "snooze")
+            ]
+            urls.append(reverse(name, args=[action_token(Action(owner.pk, "unsubscribe"))]))
+            continue
+        kwargs = {
+            argument: seeded.objects[ARGUMENTS.get((namespace, argument), argument)].pk
+            for argument in arguments
+        }
+        urls.append(reverse(name, kwargs=kwargs))
+    return urls
+
+
+class Links(HTMLParser):
+    """The same-site addresses a page can GET: links, and htmx requests with their target."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        target = (values.get("hx-target") or "").removeprefix("#")
+        for name in ("href", "hx-get"):
+            if values.get(name):
+                self.found.append((str(values[name]), target if name == "hx-get" else ""))
+
+
+@dataclass
+class Response:
+    url: str
+    htmx_target: str | None
+    status: int
+    content_type: str
+    headers: dict[str, str]
+    body: str
+
+
+def crawl(client: Client, urls: list[str], limit: int = 400) -> list[Response]:
+    """GET every URL, then every same-site link and htmx request found on the pages, each
+    once as a page and once as htmx would (with its target). Logout is never followed."""
+    seen: set[tuple[str, str | None]] = set()
+    queue: list[tuple[str, str | None]] = [(url, None) for url in urls]
+    queue += [(url, "") for url in urls]
+    responses = []
+    while queue and len(responses) < limit:
+        url, target = queue.pop(0)
+        if (url, target) in seen or _leaves(url):
+            continue
+        seen.add((url, target))
+        headers = {} if target is None else {"HX-Request": "true", "HX-Target": target}
+        response = client.get(url, headers=headers)
+        content_type = response.get("Content-Type", "")
+        body = response.content.decode(errors="replace") if "text" in content_type else ""
+        responses.append(
+            Response(url, target, response.status_code, content_type, dict(response.headers), body)
+        )
+        if "text/html" in content_type:
+            parser = Links()
+            parser.feed(body)
+            for link, link_target in parser.found:
+                absolute = urljoin(url, link)
+                if urlsplit(absolute).netloc in {"", "testserver"}:
+                    path = urlsplit(absolute)._replace(scheme="", netloc="", fragment="").geturl()
+                    queue += [(path, None), (path, link_target)]
+    return responses
+
+
+def _leaves(url: str) -> bool:
+    """Addresses that are not pages of this app, or that would end the session."""
+    path = urlsplit(url).path
+    return (
+        path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/static/")
+        or path == reverse("account_logout")
+        or not path.startswith("/")
+        or bool(re.match(r"^/(mailto|tel):", path))
+    )
