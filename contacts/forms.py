@@ -10,13 +10,14 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.once import CreatesOnce
 from contacts.models import Channel, Circle, Person, Tag
 
 PHONE_RE = re.compile(r"^\+?[\d\s()./-]{5,30}$")
 MAX_TAGS = 20
 
 
-class PersonForm(forms.ModelForm[Person]):
+class PersonForm(CreatesOnce, forms.ModelForm[Person]):
     tag_names = forms.CharField(
         label=_("Tags"),
         required=False,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from common.once import create_once
 from contacts.forms import ChannelFormSet, PersonFilterForm, PersonForm
 from contacts.models import Person
 from knotwork.ownership import get_owned_or_404
@@ -65,10 +66,18 @@ def _edit(request: AuthedRequest, person: Person) -> HttpResponse:
     form = PersonForm(data, instance=person, owner=request.user)
     channels = ChannelFormSet(data, instance=person, prefix="channels")
     if data is not None and form.is_valid() and channels.is_valid():
-        with transaction.atomic():
+
+        @transaction.atomic
+        def save() -> Person:
             person = form.save()
             channels.instance = person
             channels.save()
+            return person
+
+        if person.pk:
+            person = save()
+        else:
+            person, _created = create_once(owner=request.user, key=form.key, create=save)
         messages.success(request, _("Saved %(name)s.") % {"name": person.name})
         url = reverse("relationships:person", args=[person.pk])
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)

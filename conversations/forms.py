@@ -11,13 +11,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.once import CreatesOnce
 from contacts.models import Person
 from conversations.models import Conversation, Story, validate_follow_up_date
 
 MAX_PEOPLE = 30
 
 
-class ConversationForm(forms.ModelForm[Conversation]):
+class ConversationForm(CreatesOnce, forms.ModelForm[Conversation]):
     """A conversation with the given person and anyone else named, plus an optional story."""
 
     also_there = forms.CharField(
@@ -125,7 +126,7 @@ class ConversationForm(forms.ModelForm[Conversation]):
         return conversation
 
 
-class StoryForm(forms.ModelForm[Story]):
+class StoryForm(CreatesOnce, forms.ModelForm[Story]):
     class Meta:
         model = Story
         fields = ["person", "text", "topics", "ask_on"]

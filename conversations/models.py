@@ -89,7 +89,8 @@ class Story(models.Model):
 
 
 class Touch(models.Model):
-    """A minimal "we caught up", recorded in one tap."""
+    """A minimal "we caught up", recorded in one tap: at most one a person and day, so a double
+    tap, or the same tap from the home page and the digest, counts once."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="touches")
@@ -101,6 +102,9 @@ class Touch(models.Model):
     class Meta:
         ordering: ClassVar = ["-happened_on", "-created_at"]
         verbose_name_plural = "touches"
+        constraints: ClassVar = [
+            models.UniqueConstraint("person", "happened_on", name="one_touch_per_person_and_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} {self.happened_on}"

@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.once import create_once
 from contacts.models import Person
 from conversations.forms import ConversationForm, StoryForm
-from conversations.models import Conversation, Story, Touch
+from conversations.models import Conversation, Story
+from conversations.services import touch_record
 from knotwork.ownership import get_owned_or_404
 from knotwork.responses import form_page, safe_next, saved
 from knotwork.types import AuthedRequest
@@ -20,7 +22,7 @@ def conversation_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=person_pk)
     form = ConversationForm(request.POST or None, owner=request.user, person=person)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        create_once(owner=request.user, key=form.key, create=form.save)
         return saved(
             request,
             message=_("Conversation saved to the timeline."),
@@ -75,7 +77,7 @@ def story_create(request: AuthedRequest, pk: int) -> HttpResponse:
     form = StoryForm(request.POST or None, conversation=conversation)
     next_url = safe_next(request, reverse("conversations:detail", args=[conversation.pk]))
     if request.method == "POST" and form.is_valid():
-        form.save()
+        create_once(owner=request.user, key=form.key, create=form.save)
         return saved(request, message=_("Story saved."), next_url=next_url)
     return form_page(
         request,
@@ -112,7 +114,7 @@ def story_delete(request: AuthedRequest, story_pk: int) -> HttpResponse:
 @require_POST
 def touch_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=person_pk)
-    Touch.objects.create(owner=request.user, person=person)
+    touch_record(person=person)
     return saved(
         request,
         message=_("Noted: you caught up with %(name)s today.") % {"name": person.name},

@@ -4,11 +4,12 @@ from typing import Any, cast
 
 from django import forms
 
+from common.once import CreatesOnce
 from contacts.models import Person
 from favours.models import Favour
 
 
-class FavourForm(forms.ModelForm[Favour]):
+class FavourForm(CreatesOnce, forms.ModelForm[Favour]):
     class Meta:
         model = Favour
         fields = ["giver", "origin", "what", "happened_on", "status", "outcome"]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.once import create_once
 from contacts.models import Person
 from favours.forms import FavourForm
 from favours.models import Favour
@@ -20,7 +21,7 @@ def favour_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=person_pk)
     form = FavourForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        create_once(owner=request.user, key=form.key, create=form.save)
         return saved(
             request,
             message=_("Favour saved to the timeline."),

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "knotwork",
+    "common",
     "accounts",
     "contacts",
     "conversations",

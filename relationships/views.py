@@ -23,7 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from contacts.models import Person
-from conversations.models import Conversation, Story, Touch
+from conversations.models import Conversation, Story
+from conversations.services import touch_record
 from favours.models import Favour
 from knotwork.ownership import get_owned_or_404
 from knotwork.templatetags.humanize_dates import cadence
@@ -95,7 +96,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def caught_up(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=pk)
-    Touch.objects.create(owner=request.user, person=person)
+    touch_record(person=person)
     # Recomputed now, not only by the queued task, so the list is right in this very response.
     muscles_recompute_people(person_ids=[person.pk])
     messages.success(
@@ -187,7 +188,7 @@ def digest_action(request: HttpRequest, token: str) -> HttpResponse:
     )
     if user is None or (action.person_id and person is None):
         return render(request, template, {"error": _("This link no longer works.")}, status=404)
-    with translation.override(user.language):
+    with translation.override(user.language), timezone.override(user.time_zone):
         done = request.method == "POST"
         if done:
             _perform(action, user, person)
@@ -200,7 +201,7 @@ def _perform(action: Action, user: User, person: Person | None) -> None:
         return
     assert person is not None  # noqa: S101 -- read_action only makes person actions with one
     if action.name == "caught_up":
-        Touch.objects.create(owner=user, person=person)
+        touch_record(person=person)
     else:
         until = timezone.localdate() + person.cadence
         Muscle.objects.filter(person=person).update(snoozed_until=until)

@@ -1,5 +1,7 @@
 """factory_boy factories for every model the tests need."""
 
+import uuid
+
 import factory
 
 from accounts.models import User
@@ -87,3 +89,8 @@ class TouchFactory(factory.django.DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     owner = factory.SelfAttribute("person.owner")
+
+
+def drawn_form() -> dict[str, str]:
+    """The key a create form carries when it is drawn: a fresh one for every new form."""
+    return {"once": str(uuid.uuid4())}

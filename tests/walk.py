@@ -62,14 +62,14 @@ def free_text_fields(model: type[models.Model]) -> list[models.Field[object, obj
     ]
 
 
-def project_models() -> list[type[models.Model]]:
+def project_models(*, include_auto_created: bool = False) -> list[type[models.Model]]:
     """The project's own models (not Django's or allauth's)."""
     root = str(settings.BASE_DIR)
     return [
         model
         for config in apps.get_app_configs()
         if config.path.startswith(root) and "/.venv/" not in config.path
-        for model in config.get_models()
+        for model in config.get_models(include_auto_created=include_auto_created)
     ]
 
 

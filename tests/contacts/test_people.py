@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from contacts.models import Channel, Circle, Person, Tag
-from tests.factories import ChannelFactory, PersonFactory, TagFactory
+from tests.factories import ChannelFactory, PersonFactory, TagFactory, drawn_form
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -88,6 +88,7 @@ def test_adding_a_person_saves_tags_and_channels(alice_client: Client, alice: Us
             "status": "known",
             "tag_names": "founder, Connector, founder",
             **channel_rows(("email", "priya@example.org", "work"), ("phone", "+49 30 1234567", "")),
+            **drawn_form(),
         },
     )
     person = Person.objects.get(owner=alice, name="Priya Raman")
@@ -248,7 +249,7 @@ def test_people_pages_run_a_fixed_number_of_queries(
 
 
 def person_data(**overrides: str) -> dict[str, str]:
-    data = {"name": "Helga Brandt", "circle": "wider", "status": "known"}
+    data = {"name": "Helga Brandt", "circle": "wider", "status": "known"} | drawn_form()
     return data | channel_rows() | overrides
 
 

@@ -10,15 +10,19 @@ from django.urls import reverse
 from accounts.models import User
 from contacts.models import Person
 from conversations.models import Conversation, Story, Touch
-from tests.factories import ConversationFactory, PersonFactory, StoryFactory
+from tests.factories import ConversationFactory, PersonFactory, StoryFactory, drawn_form
 
 
 def conversation_data(**overrides: str) -> dict[str, str]:
-    return {
-        "happened_on": "2026-11-20",
-        "kind": "in_person",
-        "place": "Stanford dinner",
-    } | overrides
+    return (
+        {
+            "happened_on": "2026-11-20",
+            "kind": "in_person",
+            "place": "Stanford dinner",
+        }
+        | drawn_form()
+        | overrides
+    )
 
 
 def log_conversation(client: Client, person: Person, **overrides: str) -> HttpResponse:
@@ -123,9 +127,9 @@ def test_a_story_is_told_by_someone_who_was_there(alice_client: Client, alice: U
     helga, outsider = PersonFactory(owner=alice), PersonFactory(owner=alice)
     conversation = ConversationFactory(owner=alice, people=[helga])
     url = reverse("conversations:story_create", args=[conversation.pk])
-    response = alice_client.post(url, {"person": outsider.pk, "text": "Not there"})
+    response = alice_client.post(url, {"person": outsider.pk, "text": "Not there"} | drawn_form())
     assert "Select a valid choice" in response.text
-    alice_client.post(url, {"person": helga.pk, "text": "Was there"})
+    alice_client.post(url, {"person": helga.pk, "text": "Was there"} | drawn_form())
     assert list(Story.objects.values_list("text", flat=True)) == ["Was there"]
 
 

@@ -4,17 +4,21 @@ from django.urls import reverse
 
 from accounts.models import User
 from favours.models import MY_ASKS, Favour
-from tests.factories import FavourFactory, PersonFactory
+from tests.factories import FavourFactory, PersonFactory, drawn_form
 
 
 def favour_data(**overrides: str) -> dict[str, str]:
-    return {
-        "giver": "them",
-        "origin": "asked",
-        "what": "An introduction",
-        "happened_on": "2026-11-01",
-        "status": "open",
-    } | overrides
+    return (
+        {
+            "giver": "them",
+            "origin": "asked",
+            "what": "An introduction",
+            "happened_on": "2026-11-01",
+            "status": "open",
+        }
+        | drawn_form()
+        | overrides
+    )
 
 
 def test_recording_a_favour_they_offered(alice_client: Client, alice: User):

@@ -200,9 +200,12 @@ def test_the_preview_shows_this_weeks_email(db: None):
     client.force_login(user)
     with time_machine.travel(MONDAY_8_BERLIN, tick=False):
         response = client.get(reverse("relationships:digest_preview"))
+        email = client.get(reverse("relationships:digest_preview_email"))
     assert "1 person to reach out to this week" in response.text
-    assert 'srcdoc="&lt;!DOCTYPE html&gt;' in response.text  # the whole email, inside the frame
-    assert "Helga Brandt" in response.text
+    assert reverse("relationships:digest_preview_email") in response.text  # the frame's page
+    assert "Helga Brandt" in response.text  # in the plain-text part
+    assert email.text.startswith("<!DOCTYPE html>")  # the whole email, for the frame
+    assert "Helga Brandt" in email.text
 
 
 def test_story_text_in_the_email_is_escaped(db: None):

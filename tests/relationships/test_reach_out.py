@@ -19,6 +19,7 @@ from tests.factories import (
     PersonFactory,
     StoryFactory,
     UserFactory,
+    drawn_form,
 )
 
 
@@ -231,7 +232,7 @@ def test_logging_a_conversation_moves_them_off_the_list_once_committed(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         alice_client.post(
             reverse("conversations:create", args=[helga.pk]),
-            {"happened_on": TODAY.isoformat(), "kind": "call"},
+            {"happened_on": TODAY.isoformat(), "kind": "call"} | drawn_form(),
         )
     assert callbacks  # the recomputation was queued for after the commit
     assert reach_out(user=alice).people == []
