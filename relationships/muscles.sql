@@ -49,7 +49,7 @@ totals AS (
     SELECT person_id,
            max(day) AS last_on,
            sum(weight * power(0.5, (today - day) / %(half_life)s::float)) AS raw,
-           bool_and(ask) FILTER (WHERE day > today - %(ask_window)s) AS only_asks
+           bool_and(ask) FILTER (WHERE day >= today - %(ask_window)s) AS only_asks
     FROM interactions
     GROUP BY person_id
 ),

@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib.postgres.search import SearchHeadline, SearchRank, TrigramWordSimilarity
 from django.db import DatabaseError, connection, transaction
 from django.db.models import (
-    Exists,
     F,
     FloatField,
     OuterRef,
@@ -29,7 +28,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from contacts.models import DEFAULT_CADENCE_DAYS, Person
 from conversations.models import Conversation, Story, Touch
-from favours.models import MY_ASKS, Favour
+from favours.models import Favour
 from knotwork.search import stemmed_query
 from knotwork.templatetags.humanize_dates import cadence, time_ago
 from relationships.models import JobRun, Muscle
@@ -88,20 +87,6 @@ def timeline_page(*, person: Person, page: int) -> tuple[list[Entry], bool]:
         Entry(kind, day, found[(kind, pk)]) for kind, pk, day, _ in rows[:TIMELINE_PAGE_SIZE]
     ]
     return entries, len(rows) > TIMELINE_PAGE_SIZE
-
-
-def only_asked_lately(*, person: Person) -> bool:
-    """True when, over the last three months, every contact with someone was me asking them
-    for something: a nudge to reach out with nothing to ask."""
-    since = timezone.localdate() - ONLY_ASKING_WINDOW
-    recent_favours = Favour.objects.filter(person=OuterRef("pk"), happened_on__gte=since)
-    flags = Person.objects.filter(pk=person.pk).values(
-        asked=Exists(recent_favours.filter(MY_ASKS)),
-        other_favour=Exists(recent_favours.exclude(MY_ASKS)),
-        talked=Exists(Conversation.objects.filter(people=OuterRef("pk"), happened_on__gte=since)),
-        touched=Exists(Touch.objects.filter(person=OuterRef("pk"), happened_on__gte=since)),
-    )[0]
-    return flags["asked"] and not (flags["other_favour"] or flags["talked"] or flags["touched"])
 
 
 @dataclass

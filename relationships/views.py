@@ -37,8 +37,6 @@ from relationships.forms import CadenceForm, DeleteAccountForm, MergeForm, Snooz
 from relationships.models import ImportBatch, Muscle
 from relationships.services import (
     muscles_recompute,
-    muscles_recompute_people,
-    only_asked_lately,
     people_merge,
     reach_out,
     search_everything,
@@ -63,9 +61,8 @@ def person(request: AuthedRequest, pk: int) -> HttpResponse:
     entries, has_more = timeline_page(person=person, page=page)
     context = {"person": person, "entries": entries, "has_more": has_more, "next_page": page + 1}
     part = request.GET.get("part") if request.htmx else None
-    if part in {"timeline", "entries"}:
+    if part in {"timeline", "entries", "side"}:
         return render(request, f"relationships/person.html#{part}", context)
-    context["only_asked_lately"] = only_asked_lately(person=person)
     return render(request, "relationships/person.html", context)
 
 
@@ -97,8 +94,6 @@ def home(request: AuthedRequest) -> HttpResponse:
 def caught_up(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=pk)
     touch_record(person=person)
-    # Recomputed now, not only by the queued task, so the list is right in this very response.
-    muscles_recompute_people(person_ids=[person.pk])
     messages.success(
         request, _("Noted: you caught up with %(name)s today.") % {"name": person.name}
     )
@@ -123,7 +118,6 @@ def change_cadence(request: AuthedRequest, pk: int) -> HttpResponse:
     form = CadenceForm(request.POST, instance=person)
     if form.is_valid():
         form.save()
-        muscles_recompute_people(person_ids=[person.pk])
         messages.success(
             request,
             _("You will keep in touch with %(name)s every %(every)s.")
@@ -205,7 +199,6 @@ def _perform(action: Action, user: User, person: Person | None) -> None:
     else:
         until = timezone.localdate() + person.cadence
         Muscle.objects.filter(person=person).update(snoozed_until=until)
-    muscles_recompute_people(person_ids=[person.pk])
 
 
 @require_http_methods(["GET", "POST"])
@@ -289,7 +282,6 @@ def import_json(request: AuthedRequest) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Imported %(count)d people.") % {"count": count})
-        muscles_recompute(user_ids=[request.user.pk])
     return redirect("relationships:data")
 
 
@@ -312,7 +304,6 @@ def merge(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         keep = form.cleaned_data["into"]
         people_merge(keep=keep, merge=person)
-        muscles_recompute_people(person_ids=[keep.pk])
         messages.success(
             request,
             _("%(name)s is merged into %(into)s.") % {"name": person.name, "into": keep.name},

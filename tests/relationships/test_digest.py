@@ -142,7 +142,7 @@ def link(user: User, name: str, person: Person | None = None) -> str:
     return reverse("relationships:digest_action", args=[token])
 
 
-def test_caught_up_from_the_email_asks_first_then_acts_without_a_login(db: None):
+def test_caught_up_from_the_email_asks_first_then_acts_without_a_login(transactional_db: None):
     user = digest_user()
     helga = Person.objects.get(owner=user)
     client = Client()

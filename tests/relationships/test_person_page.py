@@ -6,20 +6,27 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import User
 from contacts.models import Person
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
+from relationships.models import Muscle
 from relationships.services import (
     TIMELINE_PAGE_SIZE,
     muscles_recompute,
-    only_asked_lately,
     timeline_page,
 )
 from tests.dates import NOW, TODAY, days_ago
-from tests.factories import ConversationFactory, FavourFactory, PersonFactory, TouchFactory
+from tests.factories import (
+    ConversationFactory,
+    FavourFactory,
+    PersonFactory,
+    TouchFactory,
+    drawn_form,
+)
 
 
 @time_machine.travel(TODAY)
@@ -75,28 +82,44 @@ def test_the_person_page_shows_stories_and_favours_without_a_balance(
         assert ledger_word not in html.lower().replace("favours are not debts", "")
 
 
-@time_machine.travel(TODAY)
+def only_asked_lately(person: Person) -> bool:
+    muscles_recompute(user_ids=[person.owner_id])
+    return Muscle.objects.get(person=person).only_asks
+
+
+@time_machine.travel(NOW)
 def test_it_notices_when_the_only_recent_contact_was_an_ask(alice: User):
     helga = PersonFactory(owner=alice)
     ConversationFactory(owner=alice, people=[helga], happened_on=days_ago(200))
     FavourFactory(person=helga, happened_on=days_ago(20))  # I asked her
-    assert only_asked_lately(person=helga)
+    assert only_asked_lately(helga)
     TouchFactory(person=helga, happened_on=days_ago(5))
-    assert not only_asked_lately(person=helga)
+    assert not only_asked_lately(helga)
 
 
-@time_machine.travel(TODAY)
+@time_machine.travel(NOW)
+def test_the_last_three_months_include_the_90th_day(alice: User):
+    helga = PersonFactory(owner=alice)
+    FavourFactory(person=helga, happened_on=days_ago(20))  # I asked her
+    ConversationFactory(owner=alice, people=[helga], happened_on=days_ago(91))
+    assert only_asked_lately(helga)
+    ConversationFactory(owner=alice, people=[helga], happened_on=days_ago(90))
+    assert not only_asked_lately(helga)
+
+
+@time_machine.travel(NOW)
 def test_favours_offered_or_done_for_them_are_not_asks(alice: User):
     helga = PersonFactory(owner=alice)
     FavourFactory(person=helga, giver="me", origin="asked", happened_on=days_ago(20))
-    assert not only_asked_lately(person=helga)
-    assert not only_asked_lately(person=PersonFactory(owner=alice))
+    assert not only_asked_lately(helga)
+    assert not only_asked_lately(PersonFactory(owner=alice))
 
 
-@time_machine.travel(TODAY)
+@time_machine.travel(NOW)
 def test_the_person_page_says_so_plainly(alice_client: Client, alice: User):
     helga = PersonFactory(owner=alice, name="Helga")
     FavourFactory(person=helga, happened_on=days_ago(3))
+    muscles_recompute(user_ids=[alice.pk])
     html = alice_client.get(reverse("relationships:person", args=[helga.pk])).text
     assert "only been in touch with Helga to ask for something" in html
 
@@ -171,3 +194,25 @@ def test_the_person_page_runs_a_fixed_number_of_queries(
     small = queries_with(few)
     assert queries_with(1000) == small
     assert small <= 14
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_card_shows_the_new_strength_once_a_conversation_is_saved_in_place(
+    alice_client: Client, alice: User
+):
+    helga = PersonFactory(owner=alice, name="Helga", met_on=None)
+    muscles_recompute(user_ids=[alice.pk])
+    page = reverse("relationships:person", args=[helga.pk])
+    htmx = {"HX-Request": "true"}
+    assert "0 of 100" in alice_client.get(f"{page}?part=side", headers=htmx).text
+
+    response = alice_client.post(
+        reverse("conversations:create", args=[helga.pk]),
+        {"happened_on": timezone.localdate().isoformat(), "kind": "in_person"} | drawn_form(),
+        headers=htmx,
+    )
+    assert response.headers["HX-Trigger"] == "timeline-changed"  # the card listens for it
+    side = alice_client.get(f"{page}?part=side", headers=htmx).text
+    assert 'hx-trigger="timeline-changed from:body"' in side
+    # One in-person talk today: 100 x (1 - e^(-4/8)) = 39.
+    assert "39 of 100" in side

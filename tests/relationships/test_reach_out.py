@@ -118,6 +118,7 @@ def test_want_to_meet_people_are_listed_with_the_last_attempt(alice: User):
     assert page.people == []
 
 
+@pytest.mark.django_db(transaction=True)  # the answer shows what the commit recomputed
 def test_caught_up_records_a_touch_and_takes_them_off_the_list(alice_client: Client, alice):
     helga = quiet_person(alice, "Helga Brandt")
     muscles_recompute(user_ids=[alice.pk])
@@ -165,6 +166,7 @@ def test_a_bad_snooze_date_is_explained_and_changes_nothing(alice_client: Client
     assert Muscle.objects.get(person=helga).snoozed_until is None
 
 
+@pytest.mark.django_db(transaction=True)  # the answer shows what the commit recomputed
 def test_changing_the_rhythm_can_take_someone_off_the_list(alice_client: Client, alice: User):
     helga = quiet_person(alice, "Helga Brandt", circle="inner", met_on=days_ago(30))
     muscles_recompute(user_ids=[alice.pk])
