@@ -36,6 +36,7 @@ class PreferencesForm(forms.ModelForm[User]):
             "first_name",
             "language",
             "time_zone",
+            "reach_out_size",
             "digest_enabled",
             "digest_weekday",
             "digest_hour",

@@ -97,6 +97,7 @@ def test_preferences_change_language_time_zone_and_digest(alice_client: Client, 
             "first_name": "Alice",
             "language": "de",
             "time_zone": "America/New_York",
+            "reach_out_size": "3",
             "digest_enabled": "on",
             "digest_weekday": "4",
             "digest_hour": "18",
@@ -104,12 +105,8 @@ def test_preferences_change_language_time_zone_and_digest(alice_client: Client, 
     )
     assert response.status_code == 302
     alice.refresh_from_db()
-    assert (alice.language, alice.time_zone, alice.digest_weekday, alice.digest_hour) == (
-        "de",
-        "America/New_York",
-        4,
-        18,
-    )
+    assert (alice.language, alice.time_zone, alice.reach_out_size) == ("de", "America/New_York", 3)
+    assert (alice.digest_weekday, alice.digest_hour) == (4, 18)
     page = alice_client.get(reverse("accounts:preferences"))
     assert '<html lang="de">' in page.text
 
@@ -123,3 +120,22 @@ def test_preferences_reject_an_unknown_time_zone(alice_client: Client, alice: Us
     assert "Select a valid choice" in response.text
     alice.refresh_from_db()
     assert alice.time_zone == "UTC"
+
+
+@pytest.mark.parametrize("size", ["0", "21", "five"])
+def test_the_list_size_is_kept_between_one_and_twenty(alice_client: Client, alice: User, size):
+    response = alice_client.post(
+        reverse("accounts:preferences"),
+        {
+            "language": "en",
+            "time_zone": "UTC",
+            "reach_out_size": size,
+            "digest_weekday": "0",
+            "digest_hour": "8",
+        },
+    )
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in response.text
+    assert 'name="reach_out_size"' in response.text
+    alice.refresh_from_db()
+    assert alice.reach_out_size == 5
