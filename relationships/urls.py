@@ -20,6 +20,8 @@ urlpatterns = [
     path("data/contacts/<int:batch_pk>/", views.import_preview, name="import_preview"),
     path("data/contacts/<int:batch_pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("capture/matches/", views.capture_matches, name="capture_matches"),
+    path("capture/offline/", views.capture_shell, name="capture_shell"),
+    path("capture/sw.js", views.capture_service_worker, name="capture_service_worker"),
     path("digest/preview/", views.digest_preview, name="digest_preview"),
     path("digest/<str:token>/", views.digest_action, name="digest_action"),
 ]
