@@ -38,7 +38,8 @@ OFFLINE_ASSETS = (
 def capture_account(user: User) -> str:
     """The tag that ties what the phone keeps (entries waiting, the draft) to one account.
     Stable for the account, and neither its email nor its id."""
-    return salted_hmac("relationships.capture.account", str(user.pk), algorithm="sha256").hexdigest()[:24]
+    tag = salted_hmac("relationships.capture.account", str(user.pk), algorithm="sha256")
+    return tag.hexdigest()[:24]
 
 
 def offline_assets() -> list[str]:
