@@ -6,6 +6,11 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
+// No one is signed in on this page (the login page, say), and whoever signs in next may be
+// someone else: quick capture's offline page must not go on working for the account before.
+// Its entries stay, under that account, until it signs in again (capture.js).
+if (!document.body.dataset.loginUrl) localStorage.removeItem("knotwork.capture.account");
+
 // After htmx swaps in a form, put the cursor where the person needs it:
 // the first field with an error, or else the field marked autofocus.
 document.addEventListener("htmx:afterSwap", (event) => {

@@ -318,6 +318,25 @@ def test_two_people_on_one_phone_never_get_or_see_each_others_entries(
     assert not Person.objects.filter(owner=bob, name="Tom Fletcher").exists()
 
 
+def test_the_offline_page_stops_working_for_an_account_once_someone_signs_in(
+    phone: Page, live_server: LiveServer, alice: User, bob: User
+):
+    open_capture(phone, live_server, alice)
+    wait_until_capture_opens_offline(phone)
+    phone.get_by_label("Who").fill("Hanna Berg")
+    phone.context.clear_cookies()  # Alice's session ends with her draft on the phone
+    phone.goto(f"{live_server.url}/account/login/")
+    sign_in(phone, bob)  # Bob signs in, and does not open capture while online
+    expect(phone.get_by_role("link", name="Settings")).to_be_visible()
+    phone.context.set_offline(True)
+    phone.goto(f"{live_server.url}/capture/")
+    expect(phone.locator("#capture-status")).to_have_text(
+        "Connect and log in to capture: this phone does not know your account yet."
+    )
+    expect(phone.get_by_label("Who")).to_have_value("")
+    expect(phone.get_by_role("button", name="Save, then next person")).to_be_disabled()
+
+
 def leave_two_entries_waiting_then_open_settings(
     page: Page, live_server: LiveServer, alice: User
 ) -> Page:
