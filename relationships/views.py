@@ -250,7 +250,7 @@ def capture_matches(request: AuthedRequest) -> HttpResponse:
 def capture_shell(request: AuthedRequest) -> HttpResponse:
     """The capture page with no one's data in it: no account, names, messages or CSRF token.
     The service worker keeps it and shows it when the phone has no connection; the script
-    then fills in the account last signed in on this phone."""
+    then fills in the account that last opened capture online on this phone."""
     if request.headers.get("X-Capture-Shell") != "1":
         return redirect("relationships:capture")  # someone opened it: they want the real page
     context = {

@@ -232,3 +232,12 @@ def test_the_offline_cache_version_follows_the_files(settings, tmp_path):
     (tmp_path / "js" / "capture.js").write_text("// a new release")
     settings.STATICFILES_DIRS = [tmp_path, *settings.STATICFILES_DIRS]
     assert offline_version() != before
+
+
+@pytest.mark.parametrize("page", ["accounts:preferences", "account_logout"])
+def test_the_logout_forms_name_the_account_whose_entries_they_clear(
+    alice_client: Client, alice: User, page: str
+):
+    html = alice_client.get(reverse(page)).text
+    assert f'data-capture-account="{capture_account(alice)}"' in html
+    assert "js/capture.js" in html
