@@ -256,6 +256,9 @@ def test_after_logout_no_page_with_user_data_is_served_from_any_cache(
     expect(phone.get_by_label("Password")).to_be_visible()
     assert kept_offline(phone) == {}
     assert capture_storage(phone) == []
+    phone.go_back()  # back to Settings: asked of the server again, which wants a login
+    expect(phone.get_by_label("Password")).to_be_visible()
+    assert alice.email not in phone.content()
     phone.context.set_offline(True)
     for path in ("/capture/", "/", "/people/", her_page):
         with pytest.raises(PlaywrightError, match=r"net::ERR_(INTERNET_DISCONNECTED|FAILED)"):
