@@ -1,12 +1,19 @@
 """Quick capture after an event: a person (new or known), where you met, the spark, the story
-they told, and optionally a follow-up date, a favour and how to reach them, in one save."""
+they told, and optionally a follow-up date, a favour and how to reach them, in one save. Also
+what the phone needs to keep entries per account and to open the page with no connection."""
 
+import hashlib
+from pathlib import Path
 from typing import Any, cast
 
 from django import forms
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
+from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -17,10 +24,44 @@ from favours.models import Favour
 from relationships.models import Capture
 
 MATCHES = 5
+# What the capture page loads from /static/: the service worker keeps these for offline use.
+OFFLINE_ASSETS = (
+    "css/knotwork.css",
+    "js/knotwork.js",
+    "js/capture.js",
+    "django_htmx/htmx-2.min.js",
+    "favicon.svg",
+    "manifest.webmanifest",
+)
+
+
+def capture_account(user: User) -> str:
+    """The tag that ties what the phone keeps (entries waiting, the draft) to one account.
+    Stable for the account, and neither its email nor its id."""
+    tag = salted_hmac("relationships.capture.account", str(user.pk), algorithm="sha256")
+    return tag.hexdigest()[:24]
+
+
+def offline_assets() -> list[str]:
+    return [static(path) for path in OFFLINE_ASSETS]
+
+
+def offline_version() -> str:
+    """Changes whenever a file the offline page needs changes, so a deploy refreshes the copy
+    the service worker keeps. Hashed from the files, as their URLs only change in production."""
+    digest = hashlib.sha256()
+    for path in OFFLINE_ASSETS:
+        found = finders.find(path)
+        if not isinstance(found, str):
+            raise ImproperlyConfigured(f"The capture page needs the static file {path}.")
+        digest.update(Path(found).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def people_matching(*, user: User, name: str) -> list[Person]:
-    """Known people whose name looks like what was typed, closest first: misspellings too."""
+    """Known people whose name looks like what was typed, closest first: misspellings too.
+    A word similarity of one half keeps "Katarina" finding "Katharina" (0.58) and stops
+    "Sabin" finding "Yuki Sato" (0.33: they share no more than the "Sa")."""
     if len(name.strip()) < 2:
         return []
     similarity = TrigramWordSimilarity(name, "name")
@@ -28,7 +69,7 @@ def people_matching(*, user: User, name: str) -> list[Person]:
         Person.objects.for_user(user)
         .filter(archived=False)
         .annotate(similarity=similarity)
-        .filter(similarity__gt=0.3)
+        .filter(similarity__gte=0.5)
         .order_by("-similarity", "name")[:MATCHES]
     )
 

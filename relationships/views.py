@@ -6,6 +6,7 @@ import uuid
 from collections import Counter
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
@@ -14,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -30,7 +32,13 @@ from knotwork.ownership import get_owned_or_404
 from knotwork.templatetags.humanize_dates import cadence
 from knotwork.types import AuthedRequest
 from relationships import importing
-from relationships.capture import CaptureForm, people_matching
+from relationships.capture import (
+    CaptureForm,
+    capture_account,
+    offline_assets,
+    offline_version,
+    people_matching,
+)
 from relationships.digest import Action, digest_message, read_action
 from relationships.export import UnreadableExport, export_account, export_vcards, import_account
 from relationships.forms import CadenceForm, DeleteAccountForm, MergeForm, SnoozeForm
@@ -211,12 +219,19 @@ def capture(request: AuthedRequest) -> HttpResponse:
             owner=request.user,
             initial={"key": uuid.uuid4(), "event": request.GET.get("event", "")[:200]},
         )
-        return render(request, "relationships/capture.html", {"form": form})
+        return _capture_page(request, form)
+    if not constant_time_compare(request.POST.get("account", ""), capture_account(request.user)):
+        # Typed on this phone for another account than the one signed in now: the script keeps
+        # the entry until that account signs in again, and never sends it to this one.
+        if wants_json:
+            return JsonResponse({"error": "another account"}, status=409)
+        messages.error(request, _("That entry was typed for another account, so it was not saved."))
+        return redirect("relationships:capture")
     form = CaptureForm(request.POST, owner=request.user)
     if not form.is_valid():
         if wants_json:
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-        return render(request, "relationships/capture.html", {"form": form})
+        return _capture_page(request, form)
     person, _created = form.save()
     saved = _("Saved %(name)s.") % {"name": person.name}
     if wants_json:
@@ -228,10 +243,60 @@ def capture(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _capture_page(request: AuthedRequest, form: CaptureForm) -> HttpResponse:
+    context = {
+        "form": form,
+        "account": capture_account(request.user),
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+    }
+    return render(request, "relationships/capture.html", context)
+
+
 @require_GET
 def capture_matches(request: AuthedRequest) -> HttpResponse:
-    people = people_matching(user=request.user, name=request.GET.get("name", "")[:200])
+    people = []
+    # A page kept for another account on this phone must never offer this account's people.
+    if constant_time_compare(request.GET.get("account", ""), capture_account(request.user)):
+        people = people_matching(user=request.user, name=request.GET.get("name", "")[:200])
     return render(request, "relationships/capture.html#matches", {"matches": people})
+
+
+@require_GET
+def capture_shell(request: AuthedRequest) -> HttpResponse:
+    """The capture page with no one's data in it: no account, names, messages or CSRF token.
+    The service worker keeps it and shows it when the phone has no connection; the script
+    then fills in the account that last opened capture online on this phone."""
+    if request.headers.get("X-Capture-Shell") != "1":
+        return redirect("relationships:capture")  # someone opened it: they want the real page
+    context = {
+        "form": CaptureForm(owner=request.user),
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        "csrf_token": "",
+        "messages": [],
+    }
+    return render(request, "relationships/capture.html", context)
+
+
+# Served from /capture/ rather than /static/, so its scope is the capture page and nothing
+# else: it never even sees a request for another page. Without a login, since the browser
+# checks it for updates whatever the session, and it holds nothing of anyone's.
+@login_not_required
+@require_GET
+def capture_service_worker(request: HttpRequest) -> HttpResponse:
+    config = {
+        "version": offline_version(),
+        "page": reverse("relationships:capture"),
+        "shell": reverse("relationships:capture_shell"),
+        "assets": offline_assets(),
+    }
+    response = render(
+        request,
+        "relationships/capture_sw.js",
+        {"config": json.dumps(config)},
+        content_type="text/javascript",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024

@@ -6,6 +6,11 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
+// No one is signed in on this page (the login page, say), and whoever signs in next may be
+// someone else: quick capture's offline page must not go on working for the account before.
+// Its entries stay, under that account, until it signs in again (capture.js).
+if (!document.body.dataset.loginUrl) localStorage.removeItem("knotwork.capture.account");
+
 // After htmx swaps in a form, put the cursor where the person needs it:
 // the first field with an error, or else the field marked autofocus.
 document.addEventListener("htmx:afterSwap", (event) => {
@@ -15,22 +20,34 @@ document.addEventListener("htmx:afterSwap", (event) => {
 });
 
 // The session ended while the page was open (the server answers htmx with 401): say so once,
-// with a way back to this page, rather than leaving a click that silently does nothing.
-document.addEventListener("htmx:responseError", (event) => {
-  const { loggedOutText, loginText, loginUrl } = document.body.dataset;
-  if (event.detail.xhr.status !== 401 || !loginUrl || document.getElementById("logged-out")) return;
-  const notice = document.createElement("div");
-  notice.id = "logged-out";
-  notice.className = "messages";
-  notice.setAttribute("role", "alert");
+// with a way back to this page, rather than leaving a click that silently does nothing. A
+// page's own script may know more (capture: how many entries wait) and says it in the same
+// notice, by sending "knotwork:logged-out"; there is only ever one.
+const showLoggedOut = (text, linkText, href) => {
+  let notice = document.getElementById("logged-out");
+  if (!notice) {
+    notice = document.createElement("div");
+    notice.id = "logged-out";
+    notice.className = "messages";
+    notice.setAttribute("role", "alert");
+    document.getElementById("main").prepend(notice);
+  }
   const message = document.createElement("p");
   message.className = "message error";
   const link = document.createElement("a");
-  link.href = loginUrl;
-  link.textContent = loginText;
-  message.append(loggedOutText, " ", link);
-  notice.append(message);
-  document.getElementById("main").prepend(notice);
+  link.href = href;
+  link.textContent = linkText;
+  message.append(text, " ", link);
+  notice.replaceChildren(message);
+};
+document.addEventListener("htmx:responseError", (event) => {
+  const { loggedOutText, loginText, loginUrl } = document.body.dataset;
+  if (event.detail.xhr.status !== 401 || !loginUrl || document.getElementById("logged-out")) return;
+  showLoggedOut(loggedOutText, loginText, loginUrl);
+});
+document.addEventListener("knotwork:logged-out", (event) => {
+  const { text, linkText, href } = event.detail;
+  showLoggedOut(text, linkText, href);
 });
 
 // The digest preview's frame grows to the whole email, so it reads like the mail itself, and its

@@ -1,3 +1,4 @@
+import re
 import uuid
 
 import pytest
@@ -8,14 +9,16 @@ from accounts.models import User
 from contacts.models import Channel, Person
 from conversations.models import Conversation, Story
 from favours.models import Favour
+from relationships.capture import capture_account, offline_assets, offline_version
 from relationships.models import Capture
 from tests.factories import PersonFactory
 
 JSON = {"Accept": "application/json"}
 
 
-def entry(**fields: str) -> dict[str, str]:
+def entry(owner: User, **fields: str) -> dict[str, str]:
     return {
+        "account": capture_account(owner),
         "key": str(uuid.uuid4()),
         "name": "Helga Brandt",
         "event": "Stanford alumni dinner",
@@ -31,6 +34,7 @@ def test_a_capture_records_the_person_meeting_story_favour_and_channels(
     response = alice_client.post(
         reverse("relationships:capture"),
         entry(
+            alice,
             ask_on="2027-01-15",
             favour="Send her the route map",
             email="helga@example.org",
@@ -53,7 +57,7 @@ def test_a_capture_records_the_person_meeting_story_favour_and_channels(
 
 
 def test_the_same_entry_sent_twice_is_recorded_once(alice_client: Client, alice: User):
-    data = entry()
+    data = entry(alice)
     first = alice_client.post(reverse("relationships:capture"), data, headers=JSON)
     again = alice_client.post(reverse("relationships:capture"), data, headers=JSON)
     assert first.json() == again.json()
@@ -66,7 +70,7 @@ def test_picking_someone_known_adds_to_them_instead_of_a_duplicate(alice_client,
     helga = PersonFactory(owner=alice, name="Helga Brandt", spark="")
     alice_client.post(
         reverse("relationships:capture"),
-        entry(person=str(helga.pk), name="Helga Brandt"),
+        entry(alice, person=str(helga.pk), name="Helga Brandt"),
         headers=JSON,
     )
     assert Person.objects.for_user(alice).count() == 1
@@ -78,7 +82,7 @@ def test_picking_someone_known_adds_to_them_instead_of_a_duplicate(alice_client,
 def test_another_users_person_cannot_be_picked(alice_client: Client, alice: User, bob: User):
     bobs = PersonFactory(owner=bob)
     response = alice_client.post(
-        reverse("relationships:capture"), entry(person=str(bobs.pk)), headers=JSON
+        reverse("relationships:capture"), entry(alice, person=str(bobs.pk)), headers=JSON
     )
     assert response.status_code == 400
     assert not Story.objects.exists()
@@ -94,14 +98,16 @@ def test_another_users_person_cannot_be_picked(alice_client: Client, alice: User
     ],
 )
 def test_bad_input_is_explained_field_by_field(alice_client, alice, fields, field, message):
-    response = alice_client.post(reverse("relationships:capture"), entry(**fields), headers=JSON)
+    response = alice_client.post(
+        reverse("relationships:capture"), entry(alice, **fields), headers=JSON
+    )
     assert response.status_code == 400
     assert message in response.json()["errors"][field][0]["message"]
     assert not Person.objects.exists()
 
 
 def test_without_javascript_the_form_posts_and_comes_back_for_the_next_person(alice_client, alice):
-    response = alice_client.post(reverse("relationships:capture"), entry(), follow=True)
+    response = alice_client.post(reverse("relationships:capture"), entry(alice), follow=True)
     assert "Saved Helga Brandt." in response.text
     assert 'value="Stanford alumni dinner"' in response.text
     assert response.redirect_chain[-1][0] == "/capture/?event=Stanford+alumni+dinner"
@@ -110,7 +116,10 @@ def test_without_javascript_the_form_posts_and_comes_back_for_the_next_person(al
 def test_names_are_matched_as_you_type_even_misspelt(alice_client: Client, alice, bob):
     PersonFactory(owner=alice, name="Katharina Engel")
     PersonFactory(owner=bob, name="Katharina Secret")
-    html = alice_client.get(reverse("relationships:capture_matches"), {"name": "Katarina"}).text
+    html = alice_client.get(
+        reverse("relationships:capture_matches"),
+        {"name": "Katarina", "account": capture_account(alice)},
+    ).text
     assert "Katharina Engel" in html
     assert "Katharina Secret" not in html
 
@@ -118,3 +127,117 @@ def test_names_are_matched_as_you_type_even_misspelt(alice_client: Client, alice
 def test_the_capture_page_is_installable(alice_client: Client):
     html = alice_client.get(reverse("relationships:capture")).text
     assert 'rel="manifest"' in html
+
+
+def test_sabin_finds_sabine_and_not_yuki_sato(alice_client: Client, alice: User):
+    PersonFactory(owner=alice, name="Sabine Kühn")
+    PersonFactory(owner=alice, name="Yuki Sato")
+    html = alice_client.get(
+        reverse("relationships:capture_matches"),
+        {"name": "Sabin", "account": capture_account(alice)},
+    ).text
+    assert "Sabine Kühn" in html
+    assert "Yuki Sato" not in html
+
+
+def test_an_entry_typed_for_another_account_is_refused_and_records_nothing(
+    alice_client: Client, alice: User, bob: User
+):
+    response = alice_client.post(reverse("relationships:capture"), entry(bob), headers=JSON)
+    assert response.status_code == 409
+    again = alice_client.post(
+        reverse("relationships:capture"), entry(alice, account=""), headers=JSON
+    )
+    assert again.status_code == 409
+    assert not Person.objects.exists()
+    assert not Capture.objects.exists()
+
+
+def test_without_javascript_an_entry_for_another_account_is_not_saved(
+    alice_client: Client, alice: User, bob: User
+):
+    response = alice_client.post(reverse("relationships:capture"), entry(bob), follow=True)
+    assert "typed for another account" in response.text
+    assert not Person.objects.exists()
+
+
+def test_a_page_kept_for_another_account_is_offered_none_of_this_ones_people(
+    alice_client: Client, alice: User, bob: User
+):
+    PersonFactory(owner=alice, name="Katharina Engel")
+    html = alice_client.get(
+        reverse("relationships:capture_matches"),
+        {"name": "Katharina", "account": capture_account(bob)},
+    ).text
+    assert "Katharina" not in html
+
+
+def test_the_account_tag_is_stable_and_gives_nothing_away(alice: User, bob: User):
+    tag = capture_account(alice)
+    assert tag == capture_account(User.objects.get(pk=alice.pk))
+    assert tag != capture_account(bob)
+    assert str(alice.pk) not in tag
+    assert "alice" not in tag
+
+
+def test_the_offline_shell_carries_no_ones_data(alice_client: Client, alice: User):
+    PersonFactory(owner=alice, name="Katharina Engel", met_at="Parents' evening")
+    alice_client.post(reverse("relationships:capture"), entry(alice))  # "Saved …" waits to show
+    html = alice_client.get(
+        reverse("relationships:capture_shell"), headers={"X-Capture-Shell": "1"}
+    ).text
+    assert 'id="capture-form"' in html
+    assert 'data-account=""' in html
+    for private in (
+        capture_account(alice),
+        alice.email,
+        "Alice",
+        "Helga Brandt",
+        "Katharina",
+        "Stanford",
+        "csrfmiddlewaretoken",
+    ):
+        assert private not in html
+    assert '"x-csrftoken": ""' in html
+
+
+def test_the_offline_shell_opened_by_a_person_leads_to_the_real_page(alice_client: Client):
+    response = alice_client.get(reverse("relationships:capture_shell"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("relationships:capture")
+
+
+def test_the_service_worker_is_served_for_the_capture_scope_to_anyone(client: Client):
+    response = client.get(reverse("relationships:capture_service_worker"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Cache-Control"] == "no-cache"
+    assert reverse("relationships:capture_service_worker").startswith(
+        reverse("relationships:capture")
+    )
+
+
+def test_the_service_worker_keeps_every_static_file_the_shell_loads(alice_client: Client):
+    shell = alice_client.get(
+        reverse("relationships:capture_shell"), headers={"X-Capture-Shell": "1"}
+    ).text
+    loaded = set(re.findall(r'(?:src|href)="(/static/[^"]+)"', shell))
+    assert loaded
+    assert loaded <= set(offline_assets())
+
+
+def test_the_offline_cache_version_follows_the_files(settings, tmp_path):
+    before = offline_version()
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "capture.js").write_text("// a new release")
+    settings.STATICFILES_DIRS = [tmp_path, *settings.STATICFILES_DIRS]
+    assert offline_version() != before
+
+
+@pytest.mark.parametrize("page", ["accounts:preferences", "account_logout"])
+def test_the_logout_forms_name_the_account_whose_entries_they_clear(
+    alice_client: Client, alice: User, page: str
+):
+    html = alice_client.get(reverse(page)).text
+    assert f'data-capture-account="{capture_account(alice)}"' in html
+    assert "js/capture.js" in html
