@@ -14,6 +14,7 @@ from django.urls import reverse
 from accounts.models import User
 from contacts.models import Person
 from conversations.models import Conversation, Touch
+from relationships.capture import capture_account
 from relationships.models import Muscle
 from tests.factories import PersonFactory, drawn_form
 
@@ -37,6 +38,7 @@ def recomputes() -> Iterator[Recomputes]:
 def test_a_capture_recomputes_its_person_once_before_answering(alice_client: Client, alice: User):
     entry = {
         "key": str(uuid.uuid4()),
+        "account": capture_account(alice),
         "name": "Helga Brandt",
         "event": "Book fair",
         "spark": "Her bicycle brooch",
