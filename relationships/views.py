@@ -364,7 +364,7 @@ def _write(request: AuthedRequest, batch: ImportBatch) -> HttpResponse:
 IMPORT_TABS = {
     importing.NEW: gettext_lazy("New"),
     importing.KNOWN: gettext_lazy("Known"),
-    importing.MAYBE: gettext_lazy("Maybe the same"),
+    importing.MAYBE: gettext_lazy("Maybe"),
     importing.ERROR: gettext_lazy("Errors"),
 }
 IMPORT_PAGE_SIZE = 100

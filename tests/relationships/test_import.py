@@ -807,10 +807,10 @@ def test_the_preview_pages_through_each_kind_100_at_a_time_with_counts(
     assert "New people: 249" in page
     assert 'aria-current="page">New <span class="import-count">249</span>' in page
     assert "Page 1 of 3" in page
-    assert page.count('class="card import-new"') == 100
+    assert page.count('class="import-new"') == 100
     last = preview(alice_client, batch, show="new", page=3)
-    assert last.count('class="card import-new"') == 49
-    assert preview(alice_client, batch, show="known").count('class="card import-known"') == 1
+    assert last.count('class="import-new"') == 49
+    assert preview(alice_client, batch, show="known").count('class="import-known"') == 1
     assert "No name in this entry." in preview(alice_client, batch, show="error")
 
 
