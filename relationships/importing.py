@@ -554,7 +554,7 @@ class _Known:
         rows = Channel.objects.filter(person__owner=user).order_by("pk")
         for person_id, kind, value in rows.values_list("person_id", "kind", "value"):
             key = _channel_key(kind, value)
-            channels.setdefault(person_id, []).append((kind, key, value))
+            channels.setdefault(person_id, []).append((kind, key or value, value))
             if key:
                 by_channel.setdefault((kind, key), []).append(person_id)
         by_name: dict[str, list[int]] = {}
@@ -586,7 +586,7 @@ def _match(known: _Known, candidates: list[Candidate], offset: int) -> list[Cand
         names[index] = key
         channels = [(kind, _channel_key(kind, value)) for kind, value, _label in c.channels]
         channels = [(kind, k) for kind, k in channels if k]
-        person = _same_person(known, channels, key)
+        person, shared = _same_person(known, channels, key)
         earlier = next(
             (
                 seen[ch]
@@ -597,13 +597,12 @@ def _match(known: _Known, candidates: list[Candidate], offset: int) -> list[Cand
         )
         if person is not None:
             c.status, c.match_id = KNOWN, person
-            c.match_reason = _("same email or phone")
+            link = shared == Channel.Kind.LINK
+            c.match_reason = _("same name and link") if link else _("same email or phone")
         elif earlier is not None:
             c.status, c.same_as = KNOWN, earlier
-            c.match_reason = _("also earlier in this file")
         elif key and key in known.by_name:
             c.status, c.match_id = MAYBE, known.by_name[key][0]
-            c.match_reason = _("same name")
             c.match_channels = [value for _k, _key, value in known.channels.get(c.match_id, [])]
         if c.match_id:
             c.match_name = known.names[c.match_id]
@@ -614,12 +613,16 @@ def _match(known: _Known, candidates: list[Candidate], offset: int) -> list[Cand
     return candidates
 
 
-def _same_person(known: _Known, channels: list[tuple[str, str]], key: str) -> int | None:
+def _same_person(
+    known: _Known, channels: list[tuple[str, str]], key: str
+) -> tuple[int | None, str]:
+    """Who shares a channel with the entry (a link counts only under the same name), and the
+    kind of channel they share."""
     for kind, channel_key in channels:
         for person in known.by_channel.get((kind, channel_key), []):
             if kind != Channel.Kind.LINK or name_key(known.names[person]) == key:
-                return person
-    return None
+                return person, kind
+    return None, ""
 
 
 # Writing -------------------------------------------------------------------------------------

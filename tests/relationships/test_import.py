@@ -796,6 +796,24 @@ def test_entries_with_one_name_are_two_people_unless_they_share_a_channel(
     assert names(alice).count("Helga Brandt") == 4
 
 
+def test_a_link_in_common_is_the_same_person_only_under_the_same_name(
+    alice_client: Client, alice: User
+):
+    """LinkedIn hides most emails: its profile links let a second import find the first."""
+    samuel = PersonFactory(owner=alice, name="Samuel Brooks")
+    ChannelFactory(
+        person=samuel, kind="link", value="https://linkedin.com/in/samuel-brooks-example"
+    )
+    station = PersonFactory(owner=alice, name="Radio Eins")
+    ChannelFactory(
+        person=station, kind="link", value="https://www.linkedin.com/in/elif-yilmaz-example"
+    )
+    batch = upload(alice_client, "linkedin-connections.csv")
+    assert [r["status"] for r in batch.candidates] == ["new", "known", "new"]
+    page = preview(alice_client, batch, show="known")
+    assert "matches Samuel Brooks (same name and link)" in page
+
+
 def test_the_preview_pages_through_each_kind_100_at_a_time_with_counts(
     alice_client: Client, alice: User
 ):
