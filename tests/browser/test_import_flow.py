@@ -115,7 +115,7 @@ def test_a_stopped_import_shows_why_and_tries_again(
         "en": "It stopped without finishing, perhaps because the server restarted.",
         "de": "Er ist nicht fertig geworden, vielleicht weil der Server neu gestartet wurde.",
     }[language]
-    batch = ImportBatch.objects.create(
+    ImportBatch.objects.create(
         owner=alice,
         filename="phone.vcf",
         status="failed",
