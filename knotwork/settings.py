@@ -211,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=5),
     },
     "send-digests": {"task": "relationships.tasks.send_digests", "schedule": 300.0},
+    # Gives up on imports whose worker died, and removes those uploaded over a day ago.
+    "tidy-contacts-imports": {
+        "task": "relationships.tasks.tidy_contacts_imports",
+        "schedule": 600.0,
+    },
 }
 
 # Production hardening, switched on whenever DEBUG is off.

@@ -2,18 +2,22 @@
 all people. The JSON is the format the account import reads back."""
 
 import datetime
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import vobject
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Prefetch
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from contacts.models import Channel, Person, Tag
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
+from relationships.models import Muscle
 
 FORMAT = "knotwork-export"
 VERSION = 1
@@ -41,6 +45,25 @@ PERSON_FIELDS = [
 ]
 
 
+# Knotwork's own fields in a vCard, so that a round trip through a vCard file keeps them.
+VCARD_FIELDS = {
+    "spark": "X-KNOTWORK-SPARK",
+    "met_at": "X-KNOTWORK-MET-AT",
+    "met_on": "X-KNOTWORK-MET-ON",
+    "circle": "X-KNOTWORK-CIRCLE",
+    "cadence_days": "X-KNOTWORK-CADENCE",
+    "is_knot": "X-KNOTWORK-KNOT",
+    "status": "X-KNOTWORK-STATUS",
+    "archived": "X-KNOTWORK-ARCHIVED",
+}
+# Until people have a field for it, an imported nickname is a line of the notes, which the
+# vCard export gives back as NICKNAME.
+NICKNAME = "NICKNAME"
+NICKNAME_LINE = re.compile(rf"^{NICKNAME}: (.+)$", re.MULTILINE)
+# Rows written per query by the account import.
+CHUNK = 1000
+
+
 def _date(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -50,6 +73,11 @@ def export_account(*, user: User) -> dict[str, Any]:
     so the file carries no database ids."""
     people = list(Person.objects.for_user(user).order_by("pk").prefetch_related("tags", "channels"))
     index = {person.pk: i for i, person in enumerate(people)}
+    snoozed = dict(
+        Muscle.objects.for_user(user)
+        .filter(snoozed_until__isnull=False)
+        .values_list("person_id", "snoozed_until")
+    )
     conversations = (
         Conversation.objects.for_user(user)
         .order_by("happened_on", "pk")
@@ -65,6 +93,7 @@ def export_account(*, user: User) -> dict[str, Any]:
             {
                 **{field: getattr(p, field) for field in PERSON_FIELDS},
                 "met_on": _date(p.met_on),
+                "snoozed_until": _date(snoozed.get(p.pk)),
                 "tags": [t.name for t in p.tags.all()],
                 "channels": [
                     {"kind": c.kind, "value": c.value, "label": c.label} for c in p.channels.all()
@@ -111,7 +140,9 @@ def export_account(*, user: User) -> dict[str, Any]:
 
 
 def export_vcards(*, user: User) -> str:
-    """All people as vCard 4.0, one card each."""
+    """All people as vCard 4.0, one card each, with everything a vCard can hold: channels with
+    their labels, tags as CATEGORIES, the notes, a nickname, and Knotwork's own fields as
+    X-KNOTWORK-* properties, which Knotwork's import reads back."""
     cards = []
     for person in (
         Person.objects.for_user(user).order_by("name").prefetch_related("tags", "channels")
@@ -122,16 +153,31 @@ def export_vcards(*, user: User) -> str:
         *given, family = person.name.split() or [""]
         card.add("n").value = vobject.vcard.Name(family=family, given=" ".join(given))
         for channel in person.channels.all():
-            kind = VCARD_PROPERTY[Channel.Kind(channel.kind)]
-            card.add(kind).value = channel.value
+            line = card.add(VCARD_PROPERTY[Channel.Kind(channel.kind)])
+            line.value = channel.value
+            if channel.label:
+                line.params["TYPE"] = [channel.label.replace('"', "'")]  # no quotes in a param
+        if nickname := NICKNAME_LINE.search(person.notes):
+            card.add("nickname").value = nickname[1].strip()
+        # Other address books have no spark: it leads the note there, and the import, finding
+        # it in X-KNOTWORK-SPARK too, takes it off again.
         note = "\n\n".join(part for part in (person.spark, person.notes) if part)
         if note:
             card.add("note").value = note
         tags = [t.name for t in person.tags.all()]
         if tags:
             card.add("categories").value = tags
+        for field, prop in VCARD_FIELDS.items():
+            if value := getattr(person, field):
+                card.add(prop.lower()).value = _vcard_text(value)
         cards.append(card.serialize())
     return "".join(cards)
+
+
+def _vcard_text(value: object) -> str:
+    if value is True:
+        return "true"
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
 
 
 class UnreadableExport(ValueError):
@@ -154,44 +200,118 @@ def import_account(*, user: User, data: Any) -> int:
         raise UnreadableExport(_("The file is damaged: %(error)s") % {"error": error}) from error
 
 
+def _chunks[T](rows: list[T]) -> Iterator[list[T]]:
+    for start in range(0, len(rows), CHUNK):
+        yield rows[start : start + CHUNK]
+
+
+def _checked[M: models.Model](obj: M, *exclude: str) -> M:
+    """Validated as a form would, without the foreign keys, whose checks would cost a query
+    per row (they are ours, made just now)."""
+    obj.full_clean(exclude=["owner", *exclude], validate_unique=False, validate_constraints=False)
+    return obj
+
+
 def _import(user: User, data: dict[str, Any]) -> int:
+    """Everything written in bulk: a fixed number of queries for each chunk of rows."""
     for field in SETTINGS:
         if field in data["settings"]:
             setattr(user, field, data["settings"][field])
     user.full_clean(exclude=["password", "username", "email"])
     user.save()
-    tags = {name: Tag.objects.create(owner=user, name=name) for name in data["tags"]}
-    people = []
-    for row in data["people"]:
-        person = Person(owner=user, **{field: row[field] for field in PERSON_FIELDS})
-        person.full_clean(exclude=["owner"])
-        person.save()
-        person.tags.set(tags[name] for name in row["tags"])
-        for channel in row["channels"]:
-            Channel.objects.create(person=person, **channel)
-        people.append(person)
-    for row in data["conversations"]:
-        conversation = Conversation.objects.create(
-            owner=user,
-            happened_on=row["happened_on"],
-            kind=row["kind"],
-            place=row["place"],
-            notes=row["notes"],
+    tags = _tags(user, [str(name) for name in data["tags"]])
+    people: list[Person] = []
+    for rows in _chunks(data["people"]):
+        chunk = [
+            _checked(Person(owner=user, **{field: row[field] for field in PERSON_FIELDS}))
+            for row in rows
+        ]
+        Person.objects.bulk_create(chunk)
+        people.extend(chunk)
+        pairs = zip(chunk, rows, strict=True)
+        Person.tags.through.objects.bulk_create(
+            Person.tags.through(person_id=person.pk, tag_id=tags[name.lower()])
+            for person, row in pairs
+            for name in row["tags"]
         )
-        conversation.people.set(people[i] for i in row["people"])
-        for story in row["stories"]:
-            Story.objects.create(
+        Channel.objects.bulk_create(
+            _checked(Channel(person=person, **channel), "person")
+            for person, row in zip(chunk, rows, strict=True)
+            for channel in row["channels"]
+        )
+        Muscle.objects.bulk_create(
+            Muscle(
+                person=person,
                 owner=user,
-                conversation=conversation,
-                person=people[story["person"]],
-                text=story["text"],
-                topics=story["topics"],
-                ask_on=story["ask_on"],
+                snoozed_until=datetime.date.fromisoformat(row["snoozed_until"]),
             )
-    for row in data["favours"]:
-        Favour.objects.create(owner=user, **{**row, "person": people[row["person"]]})
-    for row in data["touches"]:
-        Touch.objects.create(
-            owner=user, person=people[row["person"]], happened_on=row["happened_on"]
+            for person, row in zip(chunk, rows, strict=True)
+            if row.get("snoozed_until")  # exports before it was kept have none
+        )
+    for rows in _chunks(data["conversations"]):
+        conversations = [
+            _checked(
+                Conversation(
+                    owner=user,
+                    happened_on=row["happened_on"],
+                    kind=row["kind"],
+                    place=row["place"],
+                    notes=row["notes"],
+                )
+            )
+            for row in rows
+        ]
+        Conversation.objects.bulk_create(conversations)
+        through = Conversation.people.through
+        through.objects.bulk_create(
+            through(conversation_id=conversation.pk, person_id=people[i].pk)
+            for conversation, row in zip(conversations, rows, strict=True)
+            for i in row["people"]
+        )
+        Story.objects.bulk_create(
+            _checked(
+                Story(
+                    owner=user,
+                    conversation=conversation,
+                    person=people[story["person"]],
+                    text=story["text"],
+                    topics=story["topics"],
+                    ask_on=story["ask_on"],
+                ),
+                "conversation",
+                "person",
+            )
+            for conversation, row in zip(conversations, rows, strict=True)
+            for story in row["stories"]
+        )
+    for rows in _chunks(data["favours"]):
+        Favour.objects.bulk_create(
+            _checked(Favour(owner=user, **{**row, "person": people[row["person"]]}), "person")
+            for row in rows
+        )
+    for rows in _chunks(data["touches"]):
+        Touch.objects.bulk_create(
+            _checked(
+                Touch(owner=user, person=people[row["person"]], happened_on=row["happened_on"]),
+                "person",
+            )
+            for row in rows
         )
     return len(people)
+
+
+def _tags(user: User, names: list[str]) -> dict[str, int]:
+    """The export's tags, made once each (the names are unique whatever their case), by their
+    lower-case name."""
+    unique = {name.lower(): name for name in names}
+    for name in unique.values():
+        _checked(Tag(owner=user, name=name))
+    Tag.objects.bulk_create(
+        [Tag(owner=user, name=name) for name in unique.values()], ignore_conflicts=True
+    )
+    return dict(
+        Tag.objects.for_user(user)
+        .annotate(lower=Lower("name"))
+        .filter(lower__in=list(unique))
+        .values_list("lower", "pk")
+    )

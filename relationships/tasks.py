@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from relationships.digest import digests_send_due
-from relationships.importing import import_apply, import_read
+from relationships.importing import import_apply, import_batches_tidy, import_read
 from relationships.models import ImportBatch
 from relationships.services import (
     muscles_recompute,
@@ -29,11 +29,20 @@ def send_digests() -> int:
 
 @shared_task
 def read_contacts_import(batch_id: int) -> None:
-    import_read(batch=ImportBatch.objects.select_related("owner").get(pk=batch_id))
+    # Gone (discarded) or no longer reading (given up as stalled): nothing to do.
+    batch = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.READING)
+    if found := batch.select_related("owner").first():
+        import_read(batch=found)
 
 
 @shared_task
 def apply_contacts_import(batch_id: int) -> None:
-    batch = ImportBatch.objects.select_related("owner").get(pk=batch_id)
-    import_apply(batch=batch)
-    muscles_recompute(user_ids=[batch.owner_id])
+    batch = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.IMPORTING)
+    if found := batch.select_related("owner").first():
+        import_apply(batch=found)
+        muscles_recompute(user_ids=[found.owner_id])
+
+
+@shared_task
+def tidy_contacts_imports() -> tuple[int, int]:
+    return import_batches_tidy()

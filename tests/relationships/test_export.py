@@ -1,16 +1,21 @@
+import copy
 import datetime
 import io
 import json
+from typing import Any
 
 import vobject
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
-from django.urls import reverse
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve, reverse
 
 from accounts.models import User
 from contacts.models import Person
 from conversations.models import Story, Touch
-from relationships.export import export_account
+from relationships.export import export_account, import_account
+from relationships.models import Muscle
 from tests.conftest import PASSWORD
 from tests.factories import (
     ChannelFactory,
@@ -36,6 +41,8 @@ def rich_account(user: User) -> None:
     helga.tags.add(TagFactory(owner=user, name="mentor"), TagFactory(owner=user, name="Munich"))
     ChannelFactory(person=helga, kind="email", value="helga@example.org", label="work")
     ChannelFactory(person=helga, kind="phone", value="+49 89 123456")
+    ChannelFactory(person=jonas, kind="link", value="https://jonas.example.org", label="Bäckerei")
+    Muscle.objects.create(person=helga, owner=user, snoozed_until=datetime.date(2026, 12, 24))
     talk = ConversationFactory(
         owner=user,
         people=[helga, jonas],
@@ -78,6 +85,13 @@ def test_export_then_import_into_an_empty_account_round_trips_field_for_field(
     )
 
 
+def test_the_export_keeps_the_snooze_date(alice_client: Client, alice: User):
+    rich_account(alice)
+    data = alice_client.get(reverse("relationships:export_json")).json()
+    snoozes = {p["name"]: p["snoozed_until"] for p in data["people"]}
+    assert snoozes == {"Helga Brandt": "2026-12-24", "Jonas Weber": None}
+
+
 def test_the_export_holds_only_my_data(alice_client: Client, alice: User):
     rich_account(UserFactory())
     PersonFactory(owner=alice, name="Mine")
@@ -88,13 +102,67 @@ def test_the_export_holds_only_my_data(alice_client: Client, alice: User):
 
 def test_people_export_as_vcard_4(alice_client: Client, alice: User):
     rich_account(alice)
+    Person.objects.filter(name="Helga Brandt").update(notes="NICKNAME: Hexe\nNée Vogt")
     text = alice_client.get(reverse("relationships:export_vcf")).content.decode()
     cards = list(vobject.readComponents(io.StringIO(text)))
     helga = next(card for card in cards if card.fn.value == "Helga Brandt")
     assert helga.version.value == "4.0"
     assert helga.email.value == "helga@example.org"
+    assert helga.email.params["TYPE"] == ["work"]
     assert helga.tel.value == "+49 89 123456"
     assert sorted(helga.categories.value) == ["Munich", "mentor"]
+    assert helga.nickname.value == "Hexe"
+    # Other address books have no spark, so it leads the note.
+    assert helga.note.value == (
+        "Told a great story about sailing to Lisbon.\n\nNICKNAME: Hexe\nNée Vogt"
+    )
+    own = {key: line[0].value for key, line in helga.contents.items() if key.startswith("x-")}
+    assert own == {
+        "x-knotwork-spark": "Told a great story about sailing to Lisbon.",
+        "x-knotwork-met-at": "Stanford alumni dinner",
+        "x-knotwork-met-on": "2025-05-01",
+        "x-knotwork-circle": "inner",
+        "x-knotwork-cadence": "14",
+        "x-knotwork-knot": "true",
+        "x-knotwork-status": "known",
+    }
+    jonas = next(card for card in cards if card.fn.value == "Jonas Weber")
+    assert jonas.contents["x-knotwork-archived"][0].value == "true"
+    assert jonas.contents["x-knotwork-status"][0].value == "want_to_meet"
+
+
+PERSON_FIELDS = ["name", "spark", "met_at", "met_on", "circle", "cadence_days", "is_knot"]
+PERSON_FIELDS += ["status", "notes", "archived", "tags", "channels"]
+
+
+def people_as_vcard_carries_them(user: User) -> list[dict[str, Any]]:
+    people = export_account(user=user)["people"]
+    return sorted(({f: p[f] for f in PERSON_FIELDS} for p in people), key=lambda p: p["name"])
+
+
+def import_contacts(client: Client, name: str, content: bytes) -> None:
+    upload = SimpleUploadedFile(name, content)
+    response = client.post(reverse("relationships:import_contacts"), {"contacts": upload})
+    batch_pk = resolve(response.url).kwargs["batch_pk"]
+    client.post(reverse("relationships:import_confirm", args=[batch_pk]))
+
+
+def test_a_vcard_export_imported_into_a_fresh_account_keeps_every_field_vcard_can_carry(
+    alice_client: Client, alice: User, bob: User, bob_client: Client
+):
+    rich_account(alice)
+    phone = (
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Fynn Çelik\r\nNICKNAME:Fy\r\nORG:Kletterhalle\r\n"
+        "TEL;CELL:+49 171 2345678\r\nEMAIL;INTERNET:fynn.çelik@example.de\r\n"
+        "NOTE:Climbs, cooks, laughs\r\nCATEGORIES:climbing\r\nEND:VCARD\r\n"
+    )
+    import_contacts(alice_client, "phone.vcf", phone.encode())
+    exported = alice_client.get(reverse("relationships:export_vcf")).content
+    import_contacts(bob_client, "knotwork-people.vcf", exported)
+
+    fynn = Person.objects.for_user(alice).get(name="Fynn Çelik")
+    assert fynn.notes == "NICKNAME: Fy\nORG: Kletterhalle\nClimbs, cooks, laughs"
+    assert people_as_vcard_carries_them(bob) == people_as_vcard_carries_them(alice)
 
 
 def test_an_import_is_refused_clearly_and_writes_nothing(alice_client: Client, alice: User):
@@ -105,6 +173,7 @@ def test_an_import_is_refused_clearly_and_writes_nothing(alice_client: Client, a
         ).text
 
     assert "This is not a Knotwork export." in post(b"\x89PNG not json")
+    assert "This is not a Knotwork export." in post(b"[" * 100_000)
     assert "This is not a Knotwork export." in post(b'{"format": "other"}')
     damaged = {
         "format": "knotwork-export",
@@ -120,8 +189,77 @@ def test_an_import_is_refused_clearly_and_writes_nothing(alice_client: Client, a
     assert not Person.objects.exists()
     PersonFactory(owner=alice)
     export = json.dumps(export_account(user=alice)).encode()
-    assert "Import an export into an empty account" in post(export)
+    page = post(export)
+    assert field_error(page) == "Import an export into an empty account, so nothing is doubled."
     assert Person.objects.count() == 1
+
+
+def field_error(page: str) -> str:
+    """The message beside the export file field."""
+    start = page.index('id="id_file_error"')
+    return page[page.index("<p>", start) + 3 : page.index("</p>", start)].replace("&#x27;", "'")
+
+
+def test_an_import_error_is_beside_the_field_in_german(alice_client: Client, alice: User):
+    User.objects.filter(pk=alice.pk).update(language="de")
+    response = alice_client.post(reverse("relationships:import_json"), {})
+    assert field_error(response.text) == "Wähle eine Knotwork-Exportdatei zum Importieren."
+    upload = SimpleUploadedFile("file.json", b"nope", "application/json")
+    response = alice_client.post(reverse("relationships:import_json"), {"file": upload})
+    assert field_error(response.text) == "Das ist kein Knotwork-Export."
+
+
+def export_of(people: int) -> dict[str, Any]:
+    """An export with so many people, each with a tag, two channels, a conversation with a
+    story, a favour and a touch."""
+    owner = UserFactory()
+    helga = PersonFactory(owner=owner, name="Helga Brandt")
+    helga.tags.add(TagFactory(owner=owner, name="mentor"))
+    ChannelFactory(person=helga, kind="email", value="helga@example.org")
+    ChannelFactory(person=helga, kind="phone", value="+49 89 123456")
+    talk = ConversationFactory(owner=owner, people=[helga])
+    Story.objects.create(owner=owner, conversation=talk, person=helga, text="The Alps")
+    FavourFactory(person=helga)
+    Touch.objects.create(owner=owner, person=helga)
+    one = export_account(user=owner)
+    data = copy.deepcopy(one)
+    for key in ("people", "conversations", "favours", "touches"):
+        data[key] = [copy.deepcopy(one[key][0]) for _ in range(people)]
+    for i, row in enumerate(data["people"]):
+        row["name"] = f"Person {i}"
+    for key in ("favours", "touches"):
+        for i, row in enumerate(data[key]):
+            row["person"] = i
+    for i, row in enumerate(data["conversations"]):
+        row["people"] = [i]
+        row["stories"][0]["person"] = i
+    return data
+
+
+def test_the_account_import_takes_a_fixed_number_of_queries_per_chunk(db: None):
+    def queries_for(people: int) -> int:
+        data = export_of(people)
+        user = UserFactory()
+        with CaptureQueriesContext(connection) as queries:
+            assert import_account(user=user, data=data) == people
+        return len(queries)
+
+    one_chunk = queries_for(3)
+    assert queries_for(1000) == one_chunk
+    # A second chunk of everything: people, tags, channels, conversations, their people and
+    # stories, favours and touches, one insert each.
+    assert queries_for(2000) == one_chunk + 8
+
+
+def test_an_import_with_tags_i_already_have_in_another_case_works(
+    alice_client: Client, alice: User
+):
+    rich_account(UserFactory())
+    data = export_account(user=User.objects.exclude(pk=alice.pk).get())
+    TagFactory(owner=alice, name="MENTOR")
+    assert import_account(user=alice, data=data) == 2
+    helga = Person.objects.for_user(alice).get(name="Helga Brandt")
+    assert sorted(t.name for t in helga.tags.all()) == ["MENTOR", "Munich"]
 
 
 def test_deleting_the_account_needs_the_password_and_removes_everything(
