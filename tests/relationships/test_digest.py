@@ -1,6 +1,7 @@
 """The weekly digest: content, one-tap links, and exactly once."""
 
 import datetime
+import itertools
 import zoneinfo
 from typing import Any
 
@@ -15,7 +16,13 @@ from django.urls import reverse
 from accounts.models import User
 from contacts.models import Person
 from conversations.models import Touch
-from relationships.digest import Action, action_token, digests_queue, digests_send_due
+from relationships.digest import (
+    Action,
+    _claim,
+    action_token,
+    digests_queue,
+    digests_send_due,
+)
 from relationships.models import DigestOutbox, JobRun, Muscle
 from relationships.services import muscles_recompute
 from tests.concurrency import run_at_once
@@ -280,3 +287,56 @@ def test_queries_per_batch_stay_fixed_whatever_the_number_of_users(db: None, set
     four, eight, twelve = queries_for(4), queries_for(8), queries_for(12)
     assert twelve - eight == eight - four
     assert (eight - four) / 4 <= 12  # per user, whatever the total
+
+
+def database_now() -> datetime.datetime:
+    """The database's clock, which stamps claims and judges leases whatever the run's `now`."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement_timestamp()")
+        now: datetime.datetime = cursor.fetchone()[0]
+    return now
+
+
+def test_a_claim_is_stamped_when_it_is_made_so_a_later_sender_leaves_it_alone(
+    db: None, settings: Any
+):
+    user = digest_user()
+    digests_queue(now=MONDAY_8_BERLIN)
+    lease = datetime.timedelta(seconds=settings.DIGEST_CLAIM_LEASE_SECONDS)
+    # A run that began more than a lease ago claims its next batch only now.
+    began = database_now() - lease - datetime.timedelta(seconds=2)
+    batch = _claim(began)
+    assert batch is not None
+    assert batch.stamp > began + lease
+    # A sender started a lease and a little later finds the batch still held.
+    assert digests_send_due(now=began + lease + datetime.timedelta(seconds=1.5)) == 0
+    assert mail.outbox == []
+    assert DigestOutbox.objects.get(user=user).status == "sending"
+
+
+def test_a_claim_older_than_the_lease_is_claimed_again_and_sent(db: None, settings: Any):
+    user = digest_user()
+    digests_queue(now=MONDAY_8_BERLIN)
+    lease = datetime.timedelta(seconds=settings.DIGEST_CLAIM_LEASE_SECONDS)
+    stale = database_now() - lease - datetime.timedelta(seconds=1)
+    DigestOutbox.objects.filter(user=user).update(status="sending", claimed_at=stale)
+    assert send(MONDAY_8_BERLIN + datetime.timedelta(seconds=5)) == 1  # its sender died
+    assert [m.to for m in mail.outbox] == [[user.email]]
+
+
+def test_a_batch_that_outlasts_the_lease_renews_its_claim_before_each_message(
+    db: None, settings: Any
+):
+    port = free_port()
+    settings.MAILERS = smtp_mailer(port)
+    settings.DIGEST_CLAIM_LEASE_SECONDS = 1
+    users = [digest_user() for _ in range(4)]
+    with SMTPServer(port, Sink(delay=0.4)) as sink:
+        assert send(MONDAY_8_BERLIN + datetime.timedelta(seconds=5)) == 4
+    assert sink.recipients() == sorted(u.email for u in users)
+    # One batch, over a second and a half: each row's claim was renewed right before its own
+    # message went out, so none of them was ever older than the lease while it was held.
+    stamps = list(DigestOutbox.objects.order_by("pk").values_list("claimed_at", flat=True))
+    gaps = [later - earlier for earlier, later in itertools.pairwise(stamps)]
+    assert all(gap >= datetime.timedelta(seconds=0.4) for gap in gaps)
+    assert stamps[-1] - stamps[0] > datetime.timedelta(seconds=1)
