@@ -260,6 +260,53 @@ def _link(action: Action) -> str:
     return settings.SITE_URL + reverse("relationships:digest_action", args=[action_token(action)])
 
 
+def digest_subject(*, page: ReachOutPage) -> str:
+    """Names only what the digest holds, each with its own number and plural."""
+    people, follow_ups, favours = len(page.people), len(page.follow_ups), len(page.open_favours)
+    # One kind alone is a whole sentence, so each language puts "this week" where it belongs.
+    if not (follow_ups or favours):
+        if not people:
+            return _("Nothing due this week")  # never sent; only the preview shows it
+        return ngettext(
+            "%(count)d person to reach out to this week",
+            "%(count)d people to reach out to this week",
+            people,
+        ) % {"count": people}
+    if not (people or favours):
+        return ngettext(
+            "%(count)d follow-up due this week", "%(count)d follow-ups due this week", follow_ups
+        ) % {"count": follow_ups}
+    if not (people or follow_ups):
+        return ngettext(
+            "%(count)d open favour this week", "%(count)d open favours this week", favours
+        ) % {"count": favours}
+    parts = []
+    if people:
+        parts.append(
+            ngettext("%(count)d person to reach out to", "%(count)d people to reach out to", people)
+            % {"count": people}
+        )
+    if follow_ups:
+        parts.append(
+            ngettext("%(count)d follow-up", "%(count)d follow-ups", follow_ups)
+            % {"count": follow_ups}
+        )
+    if favours:
+        parts.append(
+            ngettext("%(count)d open favour", "%(count)d open favours", favours)
+            % {"count": favours}
+        )
+    if len(parts) == 2:
+        first, second = parts
+        return _("This week: %(first)s and %(second)s") % {"first": first, "second": second}
+    first, second, third = parts
+    return _("This week: %(first)s, %(second)s and %(third)s") % {
+        "first": first,
+        "second": second,
+        "third": third,
+    }
+
+
 def digest_message(*, user: User, page: ReachOutPage, message_id: str) -> EmailMultiAlternatives:
     unsubscribe = _link(Action(user.pk, "unsubscribe"))
     people = [
@@ -271,22 +318,11 @@ def digest_message(*, user: User, page: ReachOutPage, message_id: str) -> EmailM
         }
         for entry in page.people
     ]
-    count = len(page.people)
-    subject = (
-        ngettext(
-            "%(count)d person to reach out to this week",
-            "%(count)d people to reach out to this week",
-            count,
-        )
-        % {"count": count}
-        if count
-        else _("Your follow-ups and open favours this week")
-    )
     context = {
         "user": user,
         "page": page,
         "people": people,
-        "subject": subject,
+        "subject": digest_subject(page=page),
         "unsubscribe_url": unsubscribe,
         "site_url": settings.SITE_URL,
         "today": timezone.localdate(),
