@@ -171,7 +171,9 @@ MAILERS = {
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": envbool("EMAIL_USE_TLS", _email_port == 587),
-            "timeout": 20,
+            # Seconds for each wait on the server. A digest goes out only while its claim is
+            # held: one message, at most a dozen such waits, must fit well within the lease.
+            "timeout": envint("EMAIL_TIMEOUT", 10),
         },
     }
     if _email_host
@@ -182,7 +184,8 @@ EMAIL_DOMAIN = os.environ.get("EMAIL_DOMAIN", "knotwork.localhost")
 
 # The weekly digest: sent in a window after each user's chosen hour, so not all at once.
 DIGEST_SPREAD_SECONDS = envint("DIGEST_SPREAD_SECONDS", 1800)
-# A claimed digest whose sender died is claimed again after this long.
+# A claimed digest whose sender died is claimed again after this long. A live sender renews its
+# claim before each message, so this only has to outlast one message (see EMAIL_TIMEOUT).
 DIGEST_CLAIM_LEASE_SECONDS = envint("DIGEST_CLAIM_LEASE_SECONDS", 600)
 DIGEST_BATCH_SIZE = envint("DIGEST_BATCH_SIZE", 50)
 DIGEST_LINK_MAX_AGE_DAYS = 14

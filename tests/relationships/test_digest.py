@@ -1,6 +1,7 @@
 """The weekly digest: content, one-tap links, and exactly once."""
 
 import datetime
+import itertools
 import zoneinfo
 from typing import Any
 
@@ -11,15 +12,23 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from contacts.models import Person
 from conversations.models import Touch
-from relationships.digest import Action, action_token, digests_queue, digests_send_due
+from relationships.digest import (
+    Action,
+    _claim,
+    action_token,
+    digest_subject,
+    digests_queue,
+    digests_send_due,
+)
 from relationships.models import DigestOutbox, JobRun, Muscle
-from relationships.services import muscles_recompute
+from relationships.services import ReachOutPage, muscles_recompute
 from tests.concurrency import run_at_once
-from tests.factories import PersonFactory, StoryFactory, UserFactory
+from tests.factories import FavourFactory, PersonFactory, StoryFactory, UserFactory
 from tests.smtp import Sink, SMTPServer, free_port, wait_for
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -283,3 +292,131 @@ def test_queries_per_batch_stay_fixed_whatever_the_number_of_users(db: None, set
     four, eight, twelve = queries_for(4), queries_for(8), queries_for(12)
     assert twelve - eight == eight - four
     assert (eight - four) / 4 <= 12  # per user, whatever the total
+
+
+def database_now() -> datetime.datetime:
+    """The database's clock, which stamps claims and judges leases whatever the run's `now`."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement_timestamp()")
+        now: datetime.datetime = cursor.fetchone()[0]
+    return now
+
+
+def test_a_claim_is_stamped_when_it_is_made_so_a_later_sender_leaves_it_alone(
+    db: None, settings: Any
+):
+    user = digest_user()
+    digests_queue(now=MONDAY_8_BERLIN)
+    lease = datetime.timedelta(seconds=settings.DIGEST_CLAIM_LEASE_SECONDS)
+    # A run that began more than a lease ago claims its next batch only now.
+    began = database_now() - lease - datetime.timedelta(seconds=2)
+    batch = _claim(began)
+    assert batch is not None
+    assert batch.stamp > began + lease
+    # A sender started a lease and a little later finds the batch still held.
+    assert digests_send_due(now=began + lease + datetime.timedelta(seconds=1.5)) == 0
+    assert mail.outbox == []
+    assert DigestOutbox.objects.get(user=user).status == "sending"
+
+
+def test_a_claim_older_than_the_lease_is_claimed_again_and_sent(db: None, settings: Any):
+    user = digest_user()
+    digests_queue(now=MONDAY_8_BERLIN)
+    lease = datetime.timedelta(seconds=settings.DIGEST_CLAIM_LEASE_SECONDS)
+    stale = database_now() - lease - datetime.timedelta(seconds=1)
+    DigestOutbox.objects.filter(user=user).update(status="sending", claimed_at=stale)
+    assert send(MONDAY_8_BERLIN + datetime.timedelta(seconds=5)) == 1  # its sender died
+    assert [m.to for m in mail.outbox] == [[user.email]]
+
+
+def test_a_batch_that_outlasts_the_lease_renews_its_claim_before_each_message(
+    db: None, settings: Any
+):
+    port = free_port()
+    settings.MAILERS = smtp_mailer(port)
+    settings.DIGEST_CLAIM_LEASE_SECONDS = 1
+    users = [digest_user() for _ in range(4)]
+    with SMTPServer(port, Sink(delay=0.4)) as sink:
+        assert send(MONDAY_8_BERLIN + datetime.timedelta(seconds=5)) == 4
+    assert sink.recipients() == sorted(u.email for u in users)
+    # One batch, over a second and a half: each row's claim was renewed right before its own
+    # message went out, so none of them was ever older than the lease while it was held.
+    stamps = list(DigestOutbox.objects.order_by("pk").values_list("claimed_at", flat=True))
+    gaps = [later - earlier for earlier, later in itertools.pairwise(stamps)]
+    assert all(gap >= datetime.timedelta(seconds=0.4) for gap in gaps)
+    assert stamps[-1] - stamps[0] > datetime.timedelta(seconds=1)
+
+
+def reach_out_page(*, people: int = 0, follow_ups: int = 0, favours: int = 0) -> ReachOutPage:
+    """Only how many of each there are matters to the subject."""
+    return ReachOutPage(
+        people=[object()] * people,  # type: ignore[list-item]
+        follow_ups=[object()] * follow_ups,  # type: ignore[list-item]
+        open_favours=[object()] * favours,  # type: ignore[list-item]
+        want_to_meet=[],
+        jobs={},
+    )
+
+
+@pytest.mark.parametrize(
+    ("counts", "english", "german"),
+    [
+        (
+            (1, 0, 0),
+            "1 person to reach out to this week",
+            "1 Mensch, bei dem du dich diese Woche melden kannst",
+        ),
+        (
+            (3, 0, 0),
+            "3 people to reach out to this week",
+            "3 Menschen, bei denen du dich diese Woche melden kannst",
+        ),
+        ((0, 1, 0), "1 follow-up due this week", "1 fällige Nachfrage diese Woche"),
+        ((0, 2, 0), "2 follow-ups due this week", "2 fällige Nachfragen diese Woche"),
+        ((0, 0, 1), "1 open favour this week", "1 offener Gefallen diese Woche"),
+        ((0, 0, 4), "4 open favours this week", "4 offene Gefallen diese Woche"),
+        (
+            (2, 1, 0),
+            "This week: 2 people to reach out to and 1 follow-up",
+            "Diese Woche: 2 Menschen zum Melden und 1 Nachfrage",
+        ),
+        (
+            (1, 0, 2),
+            "This week: 1 person to reach out to and 2 open favours",
+            "Diese Woche: 1 Mensch zum Melden und 2 offene Gefallen",
+        ),
+        (
+            (0, 3, 1),
+            "This week: 3 follow-ups and 1 open favour",
+            "Diese Woche: 3 Nachfragen und 1 offener Gefallen",
+        ),
+        (
+            (5, 2, 2),
+            "This week: 5 people to reach out to, 2 follow-ups and 2 open favours",
+            "Diese Woche: 5 Menschen zum Melden, 2 Nachfragen und 2 offene Gefallen",
+        ),
+        ((0, 0, 0), "Nothing due this week", "Diese Woche steht nichts an"),
+    ],
+)
+def test_the_subject_names_only_what_the_digest_holds(
+    counts: tuple[int, int, int], english: str, german: str
+):
+    people, follow_ups, favours = counts
+    page = reach_out_page(people=people, follow_ups=follow_ups, favours=favours)
+    with translation.override("en"):
+        assert digest_subject(page=page) == english
+    with translation.override("de"):
+        assert digest_subject(page=page) == german
+
+
+def test_a_digest_of_open_favours_alone_says_so_in_german(db: None):
+    user = digest_user(language="de")
+    helga = Person.objects.get(owner=user)
+    Muscle.objects.filter(owner=user).update(quiet=False)
+    FavourFactory(person=helga, what="Ein Kontakt zu ihrem Verlag")
+    assert send(MONDAY_8_BERLIN + datetime.timedelta(seconds=5)) == 1
+    (message,) = mail.outbox
+    assert message.subject == "1 offener Gefallen diese Woche"
+    for part in (message.body, message.alternatives[0][0]):
+        assert "Ein Kontakt zu ihrem Verlag" in part
+        assert "Nachfrage" not in part

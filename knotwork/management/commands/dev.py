@@ -1,5 +1,6 @@
 """Runs Knotwork for development: migrate, offer demo data, then web, worker and beat together."""
 
+import os
 import subprocess
 import sys
 import time
@@ -17,7 +18,7 @@ class Command(BaseCommand):
     help = "Migrate, offer demo data, then run web, Celery worker and beat until Ctrl-C."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--port", default="8000")
+        parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--demo", action="store_true", help="Load demo data without asking.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -27,14 +28,20 @@ class Command(BaseCommand):
             call_command("demo")
         self.stdout.write("Recomputing relationship muscles…")
         muscles_recompute_all()
+        port = options["port"]
         beat_schedule = settings.BASE_DIR / ".local" / "celerybeat-schedule"
         celery = [sys.executable, "-m", "celery", "-A", "knotwork"]
+        environment = dict(os.environ)
+        if not environment.get("SITE_URL"):
+            # Links in mail (the digest) point at the port this runs on, not the default 8000.
+            environment["SITE_URL"] = f"http://localhost:{port}"
         self.run_together(
             {
-                "web": [sys.executable, "manage.py", "runserver", options["port"]],
+                "web": [sys.executable, "manage.py", "runserver", str(port)],
                 "worker": [*celery, "worker", "--loglevel=INFO", "--concurrency=2"],
                 "beat": [*celery, "beat", "--loglevel=INFO", "--schedule", str(beat_schedule)],
-            }
+            },
+            environment,
         )
 
     def wants_demo(self, asked: bool) -> bool:
@@ -45,9 +52,12 @@ class Command(BaseCommand):
         answer = input("Load demo data (an account with a few dozen people)? [Y/n] ")
         return answer.strip().lower() in {"", "y", "yes", "j", "ja"}
 
-    def run_together(self, commands: dict[str, list[str]]) -> None:
+    def run_together(self, commands: dict[str, list[str]], environment: dict[str, str]) -> None:
         """Start every process; when one stops or Ctrl-C is pressed, stop them all."""
-        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
+        processes = {
+            name: subprocess.Popen(cmd, env=environment)  # noqa: S603
+            for name, cmd in commands.items()
+        }
         self.stdout.write(
             self.style.SUCCESS(
                 f"Knotwork runs at http://127.0.0.1:{commands['web'][-1]}/ "
