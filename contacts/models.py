@@ -8,6 +8,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower, Upper
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from knotwork.ownership import OwnedQuerySet
@@ -122,6 +123,9 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("relationships:person", args=[self.pk])
 
     @property
     def cadence(self) -> datetime.timedelta:

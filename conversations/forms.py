@@ -8,14 +8,21 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from common.once import CreatesOnce
 from contacts.models import Person
 from conversations.models import Conversation, Story, validate_follow_up_date
+from conversations.services import follow_up_asked
 
 MAX_PEOPLE = 30
+
+
+class FollowUpsField(forms.ModelMultipleChoiceField[Story]):
+    def label_from_instance(self, story: Story) -> str:
+        return f"“{Truncator(story.text).words(12)}”"
 
 
 class ConversationForm(CreatesOnce, forms.ModelForm[Conversation]):
@@ -42,6 +49,13 @@ class ConversationForm(CreatesOnce, forms.ModelForm[Conversation]):
         help_text=_("Makes it a follow-up, e.g. “ask how the operation went”."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    answered = FollowUpsField(
+        label=_("You asked about"),
+        queryset=Story.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick what you asked about, and the follow-up is done."),
+    )
 
     class Meta:
         model = Conversation
@@ -57,6 +71,12 @@ class ConversationForm(CreatesOnce, forms.ModelForm[Conversation]):
         super().__init__(*args, **kwargs)
         self.owner = owner
         self.person = person
+        # Logging a new conversation offers to close what you meant to ask this person about.
+        follow_ups = Story.objects.filter(person=person).open_follow_ups().order_by("ask_on")
+        if person and not self.instance.pk and follow_ups.exists():
+            cast(FollowUpsField, self.fields["answered"]).queryset = follow_ups
+        else:
+            del self.fields["answered"]
         if self.instance.pk:
             for name in ("story", "topics", "ask_on"):
                 del self.fields[name]
@@ -123,6 +143,8 @@ class ConversationForm(CreatesOnce, forms.ModelForm[Conversation]):
                 topics=self.cleaned_data["topics"],
                 ask_on=self.cleaned_data["ask_on"],
             )
+        for story in self.cleaned_data.get("answered", []):
+            follow_up_asked(story=story, on=conversation.happened_on)
         return conversation
 
 

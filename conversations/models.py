@@ -57,6 +57,13 @@ class Conversation(models.Model):
         return f"{self.get_kind_display()} {self.happened_on}"
 
 
+class StoryQuerySet(OwnedQuerySet["Story"]):
+    def open_follow_ups(self) -> "StoryQuerySet":
+        """Stories with an "ask about this on" date that you have not asked about yet: a
+        follow-up stays until it is answered, whatever else happens with that person."""
+        return self.filter(ask_on__isnull=False, asked_on__isnull=True)
+
+
 class Story(models.Model):
     """What one person told me, kept within the conversation where they told it."""
 
@@ -74,18 +81,32 @@ class Story(models.Model):
         validators=[validate_follow_up_date],
         help_text=_("Makes it a follow-up, e.g. “ask how the operation went”."),
     )
+    asked_on = models.DateField(_("asked on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     search = search_vector_field(("text", "A"), ("topics", "B"))
 
-    objects = OwnedQuerySet.as_manager()
+    objects = StoryQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar = ["created_at", "id"]
         verbose_name_plural = "stories"
-        indexes: ClassVar = [GinIndex("owner", "search", name="story_search")]
+        indexes: ClassVar = [
+            GinIndex("owner", "search", name="story_search"),
+            # Follow-ups still to ask about, by date: the home page and the digest.
+            models.Index(
+                "owner",
+                "ask_on",
+                name="story_open_follow_up",
+                condition=models.Q(ask_on__isnull=False, asked_on__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:50]
+
+    def topic_list(self) -> list[str]:
+        """The topics as typed, one per comma: "family, sailing" is two."""
+        return [topic.strip() for topic in self.topics.split(",") if topic.strip()]
 
 
 class Touch(models.Model):

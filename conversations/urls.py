@@ -12,4 +12,5 @@ urlpatterns = [
     path("stories/<int:story_pk>/edit/", views.story_edit, name="story_edit"),
     path("stories/<int:story_pk>/delete/", views.story_delete, name="story_delete"),
     path("caught-up/<int:person_pk>/", views.touch_create, name="touch"),
+    path("stories/<int:story_pk>/asked/", views.follow_up_asked, name="asked"),
 ]

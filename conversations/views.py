@@ -11,9 +11,10 @@ from common.once import create_once
 from contacts.models import Person
 from conversations.forms import ConversationForm, StoryForm
 from conversations.models import Conversation, Story
+from conversations.services import follow_up_asked as record_asked
 from conversations.services import touch_record
 from knotwork.ownership import get_owned_or_404
-from knotwork.responses import form_page, safe_next, saved
+from knotwork.responses import TIMELINE_CHANGED, form_page, safe_next, saved
 from knotwork.types import AuthedRequest
 
 
@@ -120,3 +121,16 @@ def touch_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
         message=_("Noted: you caught up with %(name)s today.") % {"name": person.name},
         next_url=safe_next(request, reverse("relationships:person", args=[person.pk])),
     )
+
+
+@require_POST
+def follow_up_asked(request: AuthedRequest, story_pk: int) -> HttpResponse:
+    """One tap: you asked about it. htmx gets the button's place back saying so; the person's
+    timeline, listening, shows the story as asked."""
+    story = get_owned_or_404(Story, request.user, pk=story_pk)
+    record_asked(story=story)
+    if request.htmx:
+        response = render(request, "conversations/_asked.html")
+        response.headers["HX-Trigger"] = TIMELINE_CHANGED
+        return response
+    return redirect(safe_next(request, story.person.get_absolute_url()))

@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 DIGEST_JOB = "digest"
 MAX_ATTEMPTS = 8
 ACTION_SALT = "knotwork.digest.action"
-ACTIONS = ("caught_up", "snooze", "unsubscribe")
+ACTIONS = ("caught_up", "snooze", "asked", "unsubscribe")
 SKIPPED = DigestOutbox.Status.SKIPPED
 
 QUEUE_SQL = """
@@ -240,20 +240,25 @@ class Action:
     user_id: int
     name: str
     person_id: int | None = None
+    story_id: int | None = None  # the follow-up an "asked" link answers
 
 
 def action_token(action: Action) -> str:
-    return signing.dumps([action.user_id, action.name, action.person_id], salt=ACTION_SALT)
+    fields = [action.user_id, action.name, action.person_id]
+    if action.story_id:
+        fields.append(action.story_id)
+    return signing.dumps(fields, salt=ACTION_SALT)
 
 
 def read_action(token: str) -> Action:
     """The action a link stands for. Raises signing.BadSignature (and its SignatureExpired) for
     a link that was tampered with or is too old."""
     max_age = datetime.timedelta(days=settings.DIGEST_LINK_MAX_AGE_DAYS)
-    user_id, name, person_id = signing.loads(token, salt=ACTION_SALT, max_age=max_age)
+    # Links mailed before follow-ups could be answered carry three fields, and keep working.
+    user_id, name, person_id, *story = signing.loads(token, salt=ACTION_SALT, max_age=max_age)
     if name not in ACTIONS:
         raise signing.BadSignature(name)
-    return Action(user_id, name, person_id)
+    return Action(user_id, name, person_id, *story)
 
 
 def _link(action: Action) -> str:
@@ -318,10 +323,15 @@ def digest_message(*, user: User, page: ReachOutPage, message_id: str) -> EmailM
         }
         for entry in page.people
     ]
+    follow_ups = [
+        {"story": story, "asked_url": _link(Action(user.pk, "asked", story.person_id, story.pk))}
+        for story in page.follow_ups
+    ]
     context = {
         "user": user,
         "page": page,
         "people": people,
+        "follow_ups": follow_ups,
         "subject": digest_subject(page=page),
         "unsubscribe_url": unsubscribe,
         "site_url": settings.SITE_URL,

@@ -5,7 +5,7 @@ import datetime
 import itertools
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Greatest, Replace
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -47,6 +48,8 @@ class Entry:
     kind: str
     day: datetime.date
     item: Any
+    # For a conversation: who else was there, besides the person whose timeline this is.
+    others: list[Person] = field(default_factory=list)
 
 
 def _rows(queryset: QuerySet[Any], kind: str, day: str = "happened_on") -> QuerySet[Any]:
@@ -86,6 +89,9 @@ def timeline_page(*, person: Person, page: int) -> tuple[list[Entry], bool]:
     entries = [
         Entry(kind, day, found[(kind, pk)]) for kind, pk, day, _ in rows[:TIMELINE_PAGE_SIZE]
     ]
+    for entry in entries:
+        if entry.kind == "conversation":
+            entry.others = [p for p in entry.item.people.all() if p.pk != person.pk]
     return entries, len(rows) > TIMELINE_PAGE_SIZE
 
 
@@ -264,8 +270,7 @@ EXCERPT_WORDS = 18
 
 
 def _excerpt(text: str) -> str:
-    words = text.split()
-    return " ".join(words[:EXCERPT_WORDS]) + ("…" if len(words) > EXCERPT_WORDS else "")
+    return Truncator(text).words(EXCERPT_WORDS)
 
 
 @dataclass
@@ -303,8 +308,8 @@ class ReachOut:
         return " ".join(part for part in (said, asks, rhythm) if part)
 
     def starter(self) -> str:
-        """Something specific to open with, from what they told you or what is open between you;
-        empty when there is nothing specific to say."""
+        """Something specific to open with: what they told you, what is open between you, or
+        else what drew you to them in the first place."""
         if self.follow_up:
             return _("Ask how it went: “%(story)s”") % {"story": _excerpt(self.follow_up.text)}
         if self.open_favour:
@@ -313,6 +318,11 @@ class ReachOut:
             return _("Last time %(name)s told you: “%(story)s” Ask how that is going.") % {
                 "name": self.person.name,
                 "story": _excerpt(self.latest_story.text),
+            }
+        if self.person.spark:
+            return _("What drew you to %(name)s: “%(spark)s” Start there.") % {
+                "name": self.person.name,
+                "spark": _excerpt(self.person.spark),
             }
         return ""
 
@@ -344,11 +354,11 @@ def reach_out(*, user: User) -> ReachOutPage:
     )
     ids = [m.person_id for m in muscles]
     stories = Story.objects.filter(person__in=ids).select_related("conversation")
-    due = Q(ask_on__lte=today + FOLLOW_UP_LOOKAHEAD) & (
-        Q(person__muscle__isnull=True) | Q(person__muscle__last_contact_on__lt=F("ask_on"))
-    )
+    due = Q(ask_on__lte=today + FOLLOW_UP_LOOKAHEAD)
     latest = _latest_per_person(stories, "person_id", ["-conversation__happened_on", "-created_at"])
-    follow_ups_by_person = _latest_per_person(stories.filter(due), "person_id", ["ask_on"])
+    follow_ups_by_person = _latest_per_person(
+        stories.open_follow_ups().filter(due), "person_id", ["ask_on"]
+    )
     favours = _latest_per_person(
         Favour.objects.filter(person__in=ids, status=Favour.Status.OPEN),
         "person_id",
@@ -385,6 +395,7 @@ def reach_out(*, user: User) -> ReachOutPage:
         people=people,
         follow_ups=list(
             Story.objects.for_user(user)
+            .open_follow_ups()
             .filter(due, person__archived=False)
             .select_related("person", "conversation")
             .order_by("ask_on")[:10]
@@ -423,9 +434,9 @@ def people_merge(*, keep: Person, merge: Person) -> None:
         pk__in=[c.pk for c in merge.channels.all() if (c.kind, c.value) in known]
     ).update(person=keep)
     keep.tags.add(*merge.tags.all())
-    for field in ("spark", "met_at", "met_on", "cadence_days"):
-        if not getattr(keep, field) and getattr(merge, field):
-            setattr(keep, field, getattr(merge, field))
+    for name in ("spark", "met_at", "met_on", "cadence_days"):
+        if not getattr(keep, name) and getattr(merge, name):
+            setattr(keep, name, getattr(merge, name))
     keep.notes = "\n\n".join(note for note in (keep.notes, merge.notes) if note)
     keep.is_knot = keep.is_knot or merge.is_knot
     keep.save()

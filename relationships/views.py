@@ -4,6 +4,7 @@ search over everything, quick capture from a phone, and taking data in and out."
 import json
 import uuid
 from collections import Counter
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
@@ -30,7 +31,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from accounts.models import User
 from contacts.models import Person
 from conversations.models import Conversation, Story
-from conversations.services import touch_record
+from conversations.services import follow_up_asked, touch_record
 from favours.models import Favour
 from knotwork.ownership import get_owned_or_404
 from knotwork.templatetags.humanize_dates import cadence
@@ -199,21 +200,30 @@ def digest_action(request: HttpRequest, token: str) -> HttpResponse:
         if user and action.person_id
         else None
     )
-    if user is None or (action.person_id and person is None):
+    story = (
+        Story.objects.for_user(user).filter(pk=action.story_id, person=person).first()
+        if user and person and action.story_id
+        else None
+    )
+    if user is None or (action.person_id and person is None) or (action.story_id and not story):
         return render(request, template, {"error": _("This link no longer works.")}, status=404)
     with translation.override(user.language), timezone.override(user.time_zone):
         done = request.method == "POST"
         if done:
-            _perform(action, user, person)
-        return render(request, template, {"action": action, "person": person, "done": done})
+            _perform(action, user, person, story)
+        context = {"action": action, "person": person, "story": story, "done": done}
+        return render(request, template, context)
 
 
-def _perform(action: Action, user: User, person: Person | None) -> None:
+def _perform(action: Action, user: User, person: Person | None, story: Story | None) -> None:
     if action.name == "unsubscribe":
         User.objects.filter(pk=user.pk).update(digest_enabled=False)
         return
     assert person is not None  # noqa: S101 -- read_action only makes person actions with one
-    if action.name == "caught_up":
+    if action.name == "asked":
+        assert story is not None  # noqa: S101 -- digest_action found the follow-up, or 404ed
+        follow_up_asked(story=story)
+    elif action.name == "caught_up":
         touch_record(person=person)
     else:
         until = timezone.localdate() + person.cadence
@@ -310,6 +320,18 @@ def capture_service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# What an account holds, counted in words with real plurals: "1 favour", "3 stories".
+ACCOUNT_CONTENTS: dict[str, tuple[type[Any], Any]] = {
+    "people": (Person, ngettext_lazy("%(n)d person", "%(n)d people", "n")),
+    "conversations": (
+        Conversation,
+        ngettext_lazy("%(n)d conversation", "%(n)d conversations", "n"),
+    ),
+    "stories": (Story, ngettext_lazy("%(n)d story", "%(n)d stories", "n")),
+    "favours": (Favour, ngettext_lazy("%(n)d favour", "%(n)d favours", "n")),
+}
+
+
 def _data_page(
     request: AuthedRequest,
     *,
@@ -317,10 +339,8 @@ def _data_page(
     export_form: ExportFileForm | None = None,
 ) -> HttpResponse:
     counts = {
-        "people": Person.objects.for_user(request.user).count(),
-        "conversations": Conversation.objects.for_user(request.user).count(),
-        "stories": Story.objects.for_user(request.user).count(),
-        "favours": Favour.objects.for_user(request.user).count(),
+        kind: phrase % {"n": model.objects.for_user(request.user).count()}
+        for kind, (model, phrase) in ACCOUNT_CONTENTS.items()
     }
     imports = (
         ImportBatch.objects.for_user(request.user)

@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+import re
 import zoneinfo
 from typing import Any
 
@@ -18,15 +19,18 @@ from accounts.models import User
 from contacts.models import Person
 from conversations.models import Touch
 from relationships.digest import (
+    ACTION_SALT,
     Action,
     _claim,
     action_token,
+    digest_message,
     digest_subject,
     digests_queue,
     digests_send_due,
+    read_action,
 )
 from relationships.models import DigestOutbox, JobRun, Muscle
-from relationships.services import ReachOutPage, muscles_recompute
+from relationships.services import ReachOutPage, muscles_recompute, reach_out
 from tests.concurrency import run_at_once
 from tests.factories import FavourFactory, PersonFactory, StoryFactory, UserFactory
 from tests.smtp import Sink, SMTPServer, free_port, wait_for
@@ -168,6 +172,52 @@ def test_snooze_from_the_email(db: None):
     user = digest_user()
     helga = Person.objects.get(owner=user)
     Client().post(link(user, "snooze", helga))
+    assert Muscle.objects.get(person=helga).snoozed_until is not None
+
+
+def test_i_asked_from_the_email_answers_the_follow_up(db: None):
+    user = digest_user()
+    helga = Person.objects.get(owner=user)
+    today = MONDAY_8_BERLIN.date()
+    story = StoryFactory(owner=user, person=helga, text="Her operation", ask_on=today)
+    story.conversation.people.set([helga])
+    with time_machine.travel(MONDAY_8_BERLIN, tick=False):
+        message = digest_message(user=user, page=reach_out(user=user), message_id="<x>")
+    html = next(content for content, kind in message.alternatives if kind == "text/html")
+    tokens = {
+        token
+        for part in (html, message.body)
+        for token in re.findall(r"/digest/([^/\s\"]+)/", part)
+    }
+    (url,) = {
+        reverse("relationships:digest_action", args=[token])
+        for token in tokens
+        if read_action(token) == Action(user.pk, "asked", helga.pk, story.pk)
+    }
+    page = Client().get(url)
+    assert "Did you ask Helga Brandt about this?" in page.text
+    assert "Her operation" in page.text
+    Client().post(url)
+    story.refresh_from_db()
+    assert story.asked_on is not None
+
+
+def test_an_asked_link_for_someone_elses_follow_up_does_nothing(db: None):
+    user = digest_user()
+    helga = Person.objects.get(owner=user)
+    stranger_story = StoryFactory(text="Not yours", ask_on=MONDAY_8_BERLIN.date())
+    token = action_token(Action(user.pk, "asked", helga.pk, stranger_story.pk))
+    response = Client().post(reverse("relationships:digest_action", args=[token]))
+    assert response.status_code == 404
+    stranger_story.refresh_from_db()
+    assert stranger_story.asked_on is None
+
+
+def test_links_mailed_before_follow_ups_could_be_answered_still_work(db: None):
+    user = digest_user()
+    helga = Person.objects.get(owner=user)
+    old_token = signing.dumps([user.pk, "snooze", helga.pk], salt=ACTION_SALT)
+    Client().post(reverse("relationships:digest_action", args=[old_token]))
     assert Muscle.objects.get(person=helga).snoozed_until is not None
 
 

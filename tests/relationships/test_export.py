@@ -4,6 +4,7 @@ import io
 import json
 from typing import Any
 
+import pytest
 import vobject
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -22,6 +23,7 @@ from tests.factories import (
     ConversationFactory,
     FavourFactory,
     PersonFactory,
+    StoryFactory,
     TagFactory,
     UserFactory,
 )
@@ -325,3 +327,20 @@ def test_merging_people_who_shared_a_conversation_keeps_it_once(alice_client: Cl
     talk = ConversationFactory(owner=alice, people=[keep, twin])
     alice_client.post(reverse("relationships:merge", args=[twin.pk]), {"into": "Helga Brandt"})
     assert list(talk.people.all()) == [keep]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "1 person, 2 conversations, 1 story and 1 favour."),
+        ("de", "1 Person, 2 Gespräche, 1 Geschichte und 1 Gefallen."),
+    ],
+)
+def test_the_data_page_counts_in_real_plurals(alice_client, alice, language, sentence):
+    alice.language = language
+    alice.save()
+    helga = PersonFactory(owner=alice)
+    StoryFactory(owner=alice, conversation=ConversationFactory(owner=alice, people=[helga]))
+    ConversationFactory(owner=alice, people=[helga])
+    FavourFactory(person=helga)
+    assert sentence in alice_client.get(reverse("relationships:data")).text

@@ -216,3 +216,23 @@ def test_the_card_shows_the_new_strength_once_a_conversation_is_saved_in_place(
     assert 'hx-trigger="timeline-changed from:body"' in side
     # One in-person talk today: 100 x (1 - e^(-4/8)) = 39.
     assert "39 of 100" in side
+
+
+def test_the_timeline_names_who_else_was_there_without_a_trailing_comma(
+    alice_client: Client, alice: User
+):
+    helga = PersonFactory(owner=alice, name="Helga")
+    sabine = PersonFactory(owner=alice, name="Sabine Kühn")
+    ConversationFactory(owner=alice, people=[helga, sabine])
+    html = alice_client.get(reverse("relationships:person", args=[helga.pk])).text
+    assert f'With <a href="{sabine.get_absolute_url()}">Sabine Kühn</a></p>' in html
+
+
+def test_each_topic_is_its_own_chip(alice_client: Client, alice: User):
+    helga = PersonFactory(owner=alice)
+    talk = ConversationFactory(owner=alice, people=[helga])
+    Story.objects.create(
+        owner=alice, conversation=talk, person=helga, text="Sailing", topics="family, sailing,"
+    )
+    html = alice_client.get(reverse("relationships:person", args=[helga.pk])).text
+    assert '<span class="tag">family</span><span class="tag">sailing</span>' in html

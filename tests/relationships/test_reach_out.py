@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.models import User
 from contacts.models import Person
 from conversations.models import Story, Touch
+from conversations.services import follow_up_asked
 from relationships.models import JobRun, Muscle
 from relationships.services import muscles_recompute, reach_out
 from tests.dates import NOW, TODAY, days_ago
@@ -86,14 +87,21 @@ def test_a_due_follow_up_or_an_open_favour_comes_before_the_latest_story(alice: 
 
 
 def test_with_nothing_specific_it_says_when_and_where_you_met_and_no_filler(alice: User):
-    quiet_person(alice, "Tom", met_at="Climbing gym", met_on=days_ago(200))
+    quiet_person(alice, "Tom", met_at="Climbing gym", met_on=days_ago(200), spark="")
     muscles_recompute(user_ids=[alice.pk])
     (entry,) = reach_out(user=alice).people
     assert entry.reason().startswith("You met at Climbing gym 6 months ago.")
     assert entry.starter() == ""
 
 
-def test_follow_ups_are_due_until_you_are_in_touch_again(alice: User):
+def test_with_nothing_else_to_go_on_the_spark_is_the_starter(alice: User):
+    quiet_person(alice, "Tom", met_on=days_ago(200), spark="His years in Shanghai")
+    muscles_recompute(user_ids=[alice.pk])
+    (entry,) = reach_out(user=alice).people
+    assert entry.starter() == "What drew you to Tom: “His years in Shanghai” Start there."
+
+
+def test_a_follow_up_stays_until_you_asked_whatever_else_happens(alice: User):
     helga = quiet_person(alice, "Helga")
     story = StoryFactory(
         owner=alice,
@@ -105,8 +113,51 @@ def test_follow_ups_are_due_until_you_are_in_touch_again(alice: User):
     muscles_recompute(user_ids=[alice.pk])
     assert reach_out(user=alice).follow_ups == [story]
     Touch.objects.create(owner=alice, person=helga, happened_on=TODAY)
+    FavourFactory(person=helga, happened_on=TODAY)  # something else entirely
     muscles_recompute(user_ids=[alice.pk])
+    assert reach_out(user=alice).follow_ups == [story]
+    follow_up_asked(story=story)
     assert reach_out(user=alice).follow_ups == []
+    story.refresh_from_db()
+    assert story.asked_on == TODAY
+
+
+def test_i_asked_from_the_home_page_answers_the_follow_up(alice_client: Client, alice: User):
+    helga = quiet_person(alice, "Helga")
+    story = StoryFactory(owner=alice, person=helga, text="Operation", ask_on=days_ago(1))
+    story.conversation.people.set([helga])
+    home = alice_client.get(reverse("home")).text
+    asked_url = reverse("conversations:asked", args=[story.pk])
+    assert f'hx-post="{asked_url}"' in home
+    response = alice_client.post(asked_url, headers={"HX-Request": "true"})
+    assert "Asked" in response.text
+    assert response.headers["HX-Trigger"] == "timeline-changed"
+    assert reach_out(user=alice).follow_ups == []
+    assert alice_client.get(reverse("home")).text.count(asked_url) == 0
+
+
+def test_logging_a_conversation_offers_to_close_open_follow_ups(alice_client: Client, alice):
+    helga = quiet_person(alice, "Helga")
+    operation = StoryFactory(owner=alice, person=helga, text="Operation", ask_on=days_ago(1))
+    move = StoryFactory(owner=alice, person=helga, text="Moving to Lisbon", ask_on=days_ago(9))
+    for story in (operation, move):
+        story.conversation.people.set([helga])
+    url = reverse("conversations:create", args=[helga.pk])
+    form = alice_client.get(url).text
+    assert "You asked about" in form
+    assert "“Operation”" in form
+    assert "“Moving to Lisbon”" in form
+    alice_client.post(
+        url,
+        {"happened_on": TODAY.isoformat(), "kind": "call", "answered": [operation.pk]}
+        | drawn_form(),
+    )
+    operation.refresh_from_db()
+    move.refresh_from_db()
+    assert (operation.asked_on, move.asked_on) == (TODAY, None)
+    assert "You asked about" in alice_client.get(url).text  # Lisbon is still open
+    follow_up_asked(story=move)
+    assert "You asked about" not in alice_client.get(url).text
 
 
 def test_want_to_meet_people_are_listed_with_the_last_attempt(alice: User):
