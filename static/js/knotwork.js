@@ -11,12 +11,21 @@ document.addEventListener("DOMContentLoaded", () => {
 // Its entries stay, under that account, until it signs in again (capture.js).
 if (!document.body.dataset.loginUrl) localStorage.removeItem("knotwork.capture.account");
 
-// After htmx swaps in a form, put the cursor where the person needs it:
-// the first field with an error, or else the field marked autofocus.
-document.addEventListener("htmx:afterSwap", (event) => {
-  const target = event.detail.target;
-  const field = target.querySelector('[aria-invalid="true"]') || target.querySelector("[autofocus]");
-  if (field) field.focus();
+// Put the cursor where the person needs it, on a page that arrives with a form and in whatever
+// htmx swaps in: the first field with an error, brought into view (it may sit far below the
+// field the person was in), or else the field marked autofocus. htmx fires htmx:load once for
+// the page and then for each piece it swaps in.
+const within = (content, selector) =>
+  content.matches(selector) ? content : content.querySelector(selector);
+document.addEventListener("htmx:load", (event) => {
+  const content = event.detail.elt;
+  const invalid = within(content, '[aria-invalid="true"]');
+  if (invalid) {
+    invalid.focus({ preventScroll: true });
+    invalid.scrollIntoView({ block: "center" });
+  } else if (content !== document.body) {
+    within(content, "[autofocus]")?.focus();
+  }
 });
 
 // The session ended while the page was open (the server answers htmx with 401): say so once,
