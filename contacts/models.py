@@ -7,12 +7,13 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Case, CharField, Q, Value, When
 from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from knotwork.ownership import OwnedQuerySet
-from knotwork.search import search_vector_field
+from knotwork.search import Fold, folded, name_likeness, search_vector_field
 from knotwork.validators import validate_plausible_date
 
 
@@ -48,17 +49,52 @@ class Tag(models.Model):
         return self.name
 
 
+# How alike a typed name and a person's name must be, word by word, to offer the person: enough
+# for "Herera" to find Herrera and "Katarina" Katharina (0.58), not "Sabin" Yuki Sato (0.33).
+NAME_LIKENESS = 0.5
+
+
 class PersonQuerySet(OwnedQuerySet["Person"]):
+    """The one place a typed name is matched to people: capture, "also there", the people
+    list, suggestions as you type and search all use these, so they all agree."""
+
+    def named(self, names: list[str]) -> "PersonQuerySet":
+        """People called exactly one of these names, whatever the case or accents: "tomas
+        herrera" is Tomás Herrera. Each carries `named_as`, the name as it was typed."""
+        if not names:
+            return self.none()
+        typed_as = Case(
+            *(When(folded_name=folded(name.strip()), then=Value(name)) for name in names),
+            output_field=CharField(),
+        )
+        return (
+            self.alias(folded_name=Fold("name"))
+            .annotate(named_as=typed_as)
+            .filter(named_as__isnull=False)
+        )
+
+    def named_like(self, text: str) -> "PersonQuerySet":
+        """People whose name looks like what was typed, closest first: accents and case
+        aside, a part of the name ("Tomas"), or misspelt ("Herera")."""
+        return (
+            self.annotate(folded_name=Fold("name"), likeness=name_likeness(text.strip(), "name"))
+            .filter(Q(likeness__gte=NAME_LIKENESS) | Q(folded_name__contains=folded(text.strip())))
+            .order_by("-likeness", Upper("name"), "pk")
+        )
+
     def filtered(
         self, *, q: str = "", circle: str = "", tag: "Tag | None" = None, status: str = ""
     ) -> "PersonQuerySet":
         """The people list's filters; archived people only show when asked for."""
         people = self.filter(archived=(status == "archived"))
         if q:
-            people = people.filter(
-                models.Q(name__icontains=q)
-                | models.Q(spark__icontains=q)
-                | models.Q(met_at__icontains=q)
+            typed = folded(q)
+            people = people.alias(
+                folded_name=Fold("name"), folded_spark=Fold("spark"), folded_met_at=Fold("met_at")
+            ).filter(
+                Q(folded_name__contains=typed)
+                | Q(folded_spark__contains=typed)
+                | Q(folded_met_at__contains=typed)
             )
         if circle:
             people = people.filter(circle=circle)
@@ -115,10 +151,9 @@ class Person(models.Model):
         indexes: ClassVar = [
             # The people list: one user's people, in name order, without a sort.
             models.Index("owner", "archived", Upper("name"), "id", name="person_list_order"),
-            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="person_name_trgm"),
             GinIndex("owner", "search", name="person_search"),
-            # Finds a misspelt name (search's word similarity) within one user's people.
-            GinIndex(OpClass("name", name="gin_trgm_ops"), name="person_name_similar"),
+            # Names as they are compared: part of a name, or a misspelt one, without accents.
+            GinIndex(OpClass(Fold("name"), name="gin_trgm_ops"), name="person_name_folded"),
         ]
 
     def __str__(self) -> str:

@@ -42,7 +42,8 @@ def person_suggest(request: AuthedRequest) -> HttpResponse:
     prefix = f"{done.strip()}, " if done.strip() else ""
     names = (
         Person.objects.for_user(request.user)
-        .filter(name__icontains=last.strip(), archived=False)
+        .filter(archived=False)
+        .named_like(last)
         .values_list("name", flat=True)[:8]
         if last.strip()
         else []

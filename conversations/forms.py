@@ -1,13 +1,10 @@
 """Forms to log a conversation (with a first story), add a story, and name who was there."""
 
-import functools
-import operator
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -97,16 +94,19 @@ class ConversationForm(CreatesOnce, forms.ModelForm[Conversation]):
         return [known[name][0] for name in names]
 
     def _people_named(self, names: list[str]) -> dict[str, list[Person]]:
-        """Everyone whose name matches one of the names, ignoring case, in one query."""
-        if not names:
-            return {}
-        any_name = functools.reduce(operator.or_, (Q(name__iexact=name) for name in names))
-        people = list(Person.objects.for_user(self.owner).filter(any_name).order_by("pk"))
-        return {name: [p for p in people if p.name.casefold() == name.casefold()] for name in names}
+        """Everyone called one of the names, case and accents aside, in one query."""
+        people = list(Person.objects.for_user(self.owner).named(names).order_by("pk"))
+        typed_as = {p.pk: p.named_as for p in people}  # type: ignore[attr-defined]  # annotated
+        return {name: [p for p in people if typed_as[p.pk] == name] for name in names}
 
-    @staticmethod
-    def _naming_error(name: str, matches: list[Person]) -> ValidationError | None:
+    def _naming_error(self, name: str, matches: list[Person]) -> ValidationError | None:
         if not matches:
+            likely = Person.objects.for_user(self.owner).named_like(name)[:3]
+            if likely:
+                return ValidationError(
+                    _("You have no one called “%(name)s”. Did you mean %(names)s?"),
+                    params={"name": name, "names": " / ".join(p.name for p in likely)},
+                )
             return ValidationError(
                 _("You have no one called “%(name)s” yet. Check the spelling, or add them first."),
                 params={"name": name},

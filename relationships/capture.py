@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any, cast
 
 from django import forms
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
@@ -59,19 +58,10 @@ def offline_version() -> str:
 
 
 def people_matching(*, user: User, name: str) -> list[Person]:
-    """Known people whose name looks like what was typed, closest first: misspellings too.
-    A word similarity of one half keeps "Katarina" finding "Katharina" (0.58) and stops
-    "Sabin" finding "Yuki Sato" (0.33: they share no more than the "Sa")."""
+    """Known people whose name looks like what was typed, closest first: misspellings too."""
     if len(name.strip()) < 2:
         return []
-    similarity = TrigramWordSimilarity(name, "name")
-    return list(
-        Person.objects.for_user(user)
-        .filter(archived=False)
-        .annotate(similarity=similarity)
-        .filter(similarity__gte=0.5)
-        .order_by("-similarity", "name")[:MATCHES]
-    )
+    return list(Person.objects.for_user(user).filter(archived=False).named_like(name)[:MATCHES])
 
 
 class CaptureForm(forms.Form):

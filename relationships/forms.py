@@ -85,9 +85,7 @@ class MergeForm(forms.Form):
     def clean_into(self) -> Person:
         name = str(self.cleaned_data["into"]).strip()
         matches = list(
-            Person.objects.for_user(self.person.owner)
-            .filter(name__iexact=name)
-            .exclude(pk=self.person.pk)[:2]
+            Person.objects.for_user(self.person.owner).named([name]).exclude(pk=self.person.pk)[:2]
         )
         if len(matches) != 1:
             raise ValidationError(

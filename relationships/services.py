@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     F,
@@ -30,7 +30,7 @@ from accounts.models import User
 from contacts.models import DEFAULT_CADENCE_DAYS, Person
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
-from knotwork.search import stemmed_query
+from knotwork.search import LANGUAGES, Fold, folded, name_likeness, stemmed_query
 from knotwork.templatetags.humanize_dates import cadence, time_ago
 from relationships.models import JobRun, Muscle
 
@@ -123,10 +123,10 @@ def search_everything(*, user: User, text: str) -> list[Hit]:
     query = stemmed_query(text)
     matches = Q(search=query)
     rank = SearchRank("search", query)
+    people = Person.objects.for_user(user).alias(folded_name=Fold("name"))
+    misspelt = Q(folded_name__trigram_similar=folded(text))
     ranked: list[QuerySet[Any]] = [
-        _candidates(Person.objects.for_user(user), matches, Q(name__trigram_similar=text)).annotate(
-            rank=rank + TrigramWordSimilarity(text, "name")
-        ),
+        _candidates(people, matches, misspelt).annotate(rank=rank + name_likeness(text, "name")),
         _candidates(Story.objects.for_user(user), matches).annotate(rank=rank),
         _candidates(Conversation.objects.for_user(user), matches).annotate(rank=rank),
         _candidates(Favour.objects.for_user(user), matches).annotate(rank=rank),
@@ -154,10 +154,11 @@ def search_everything(*, user: User, text: str) -> list[Hit]:
         # from it so the snippet shows exactly what was typed.
         text = Replace(Replace(field, Value("<"), Value(LT)), Value(">"), Value(GT))
         # Highlight English stems, then German ones, so a match in either language is marked.
+        english_config, german_config = LANGUAGES
         english = SearchHeadline(
             text,
             query,
-            config="english",
+            config=english_config,
             max_words=40,
             min_words=20,
             start_sel=MARK_START,
@@ -166,7 +167,7 @@ def search_everything(*, user: User, text: str) -> list[Hit]:
         return SearchHeadline(
             english,
             query,
-            config="german",
+            config=german_config,
             highlight_all=True,
             start_sel=MARK_START,
             stop_sel=MARK_END,
