@@ -9,18 +9,17 @@ from typing import Any, cast
 from django import forms
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
-from django.db import IntegrityError, transaction
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.once import create_once
 from contacts.forms import validate_channel
 from contacts.models import Channel, Person
 from conversations.models import Conversation, Story, validate_follow_up_date
 from favours.models import Favour
-from relationships.models import Capture
 
 MATCHES = 5
 # What the capture page loads from /static/: the service worker keeps these for offline use.
@@ -137,19 +136,10 @@ class CaptureForm(forms.Form):
         return data
 
     def save(self) -> tuple[Person, bool]:
-        """Record the entry once. Returns the person, and whether this call recorded it (a
-        resend of the same key records nothing and returns the same person)."""
+        """Record the entry once, like every form that creates something. Returns the person,
+        and whether this call recorded it (a resend of the same key records nothing)."""
         data = self.cleaned_data
-        existing = Capture.objects.filter(owner=self.owner, key=data["key"]).first()
-        if existing:
-            return existing.person, False
-        try:
-            with transaction.atomic():
-                person = self._record(data)
-                Capture.objects.create(owner=self.owner, key=data["key"], person=person)
-        except IntegrityError:  # the same key, saved a moment ago by a parallel request
-            return Capture.objects.get(owner=self.owner, key=data["key"]).person, False
-        return person, True
+        return create_once(owner=self.owner, key=data["key"], create=lambda: self._record(data))
 
     def _record(self, data: dict[str, Any]) -> Person:
         today = timezone.localdate()

@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.once import CreatesOnce
 from contacts.models import Person
 from relationships import importing
 
@@ -96,7 +97,7 @@ class MergeForm(forms.Form):
         return matches[0]
 
 
-class ContactsFileForm(forms.Form):
+class ContactsFileForm(CreatesOnce):
     """A vCard or CSV file, read far enough to say clearly, beside the field, why it cannot be
     imported. Once valid, `text` and `entries` hold what was read."""
 

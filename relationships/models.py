@@ -102,24 +102,6 @@ class DigestOutbox(models.Model):
         return f"<digest-{self.user_id}-{self.week.isoformat()}@{settings.EMAIL_DOMAIN}>"
 
 
-class Capture(models.Model):
-    """One quick-capture entry from a phone, remembered by the key the phone gave it, so a
-    double tap or a resend after a lost connection never records the person twice."""
-
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.UUIDField()
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints: ClassVar = [
-            models.UniqueConstraint("owner", "key", name="one_capture_per_key"),
-        ]
-
-    def __str__(self) -> str:
-        return str(self.key)
-
-
 class ImportBatch(models.Model):
     """A contacts file on its way in: read into a preview (in the background when large), then,
     once the user confirms, written. The preview is exactly what will be written, except that

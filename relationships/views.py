@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.models import User
+from common.once import create_once
 from contacts.models import Person
 from conversations.models import Conversation, Story
 from conversations.services import follow_up_asked, touch_record
@@ -429,13 +430,18 @@ def import_contacts(request: AuthedRequest) -> HttpResponse:
     form = ContactsFileForm(request.POST, request.FILES)
     if not form.is_valid():
         return _data_page(request, contacts_form=form)
-    batch = ImportBatch.objects.create(
+    batch, uploaded = create_once(
         owner=request.user,
-        filename=(form.cleaned_data["contacts"].name or "")[:200],
-        content=form.text,
-        total=form.entries,
+        key=form.key,
+        create=lambda: ImportBatch.objects.create(
+            owner=request.user,
+            filename=(form.cleaned_data["contacts"].name or "")[:200],
+            content=form.text,
+            total=form.entries,
+        ),
     )
-    _read(batch)
+    if uploaded:
+        _read(batch)
     return redirect("relationships:import_preview", batch_pk=batch.pk)
 
 

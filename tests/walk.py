@@ -8,6 +8,7 @@ names no seeded object fails the crawl."""
 
 import datetime
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -125,7 +126,9 @@ def _import_waiting(client: Client, owner: User, name: str) -> ImportBatch:
     """A contacts file read into a preview, the way a user uploads it."""
     card = f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{name}\r\nNOTE:{name}\r\nEND:VCARD\r\n"
     upload = SimpleUploadedFile("contacts.vcf", card.encode(), content_type="text/vcard")
-    client.post(reverse("relationships:import_contacts"), {"contacts": upload})
+    client.post(
+        reverse("relationships:import_contacts"), {"contacts": upload, "once": str(uuid.uuid4())}
+    )
     return ImportBatch.objects.filter(owner=owner).latest("pk")
 
 

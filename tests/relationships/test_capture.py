@@ -6,11 +6,11 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from common.models import Submission
 from contacts.models import Channel, Person
 from conversations.models import Conversation, Story
 from favours.models import Favour
 from relationships.capture import capture_account, offline_assets, offline_version
-from relationships.models import Capture
 from tests.factories import PersonFactory
 
 JSON = {"Accept": "application/json"}
@@ -63,7 +63,7 @@ def test_the_same_entry_sent_twice_is_recorded_once(alice_client: Client, alice:
     assert first.json() == again.json()
     assert Person.objects.for_user(alice).count() == 1
     assert Conversation.objects.for_user(alice).count() == 1
-    assert Capture.objects.count() == 1
+    assert Submission.objects.count() == 1
 
 
 def test_picking_someone_known_adds_to_them_instead_of_a_duplicate(alice_client, alice):
@@ -150,7 +150,7 @@ def test_an_entry_typed_for_another_account_is_refused_and_records_nothing(
     )
     assert again.status_code == 409
     assert not Person.objects.exists()
-    assert not Capture.objects.exists()
+    assert not Submission.objects.exists()
 
 
 def test_without_javascript_an_entry_for_another_account_is_not_saved(

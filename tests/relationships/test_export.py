@@ -26,6 +26,7 @@ from tests.factories import (
     StoryFactory,
     TagFactory,
     UserFactory,
+    drawn_form,
 )
 
 
@@ -144,7 +145,9 @@ def people_as_vcard_carries_them(user: User) -> list[dict[str, Any]]:
 
 def import_contacts(client: Client, name: str, content: bytes) -> None:
     upload = SimpleUploadedFile(name, content)
-    response = client.post(reverse("relationships:import_contacts"), {"contacts": upload})
+    response = client.post(
+        reverse("relationships:import_contacts"), {"contacts": upload} | drawn_form()
+    )
     batch_pk = resolve(response.url).kwargs["batch_pk"]
     client.post(reverse("relationships:import_confirm", args=[batch_pk]))
 

@@ -37,7 +37,7 @@ from relationships.importing import (
 from relationships.models import ImportBatch
 from relationships.tasks import read_contacts_import, tidy_contacts_imports
 from tests.dates import NOW
-from tests.factories import ChannelFactory, PersonFactory
+from tests.factories import ChannelFactory, PersonFactory, drawn_form
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "contacts"
 
@@ -95,7 +95,8 @@ def upload(client: Client, name: str, content: bytes | None = None) -> ImportBat
     the test client raises it)."""
     data = content if content is not None else (CORPUS / name).read_bytes()
     response = client.post(
-        reverse("relationships:import_contacts"), {"contacts": SimpleUploadedFile(name, data)}
+        reverse("relationships:import_contacts"),
+        {"contacts": SimpleUploadedFile(name, data)} | drawn_form(),
     )
     if response.status_code == 302:
         return ImportBatch.objects.get(pk=resolve(response.url).kwargs["batch_pk"])
@@ -211,7 +212,7 @@ def test_a_large_file_is_read_and_written_in_the_background_with_progress(
     with django_capture_on_commit_callbacks(execute=True):
         alice_client.post(
             reverse("relationships:import_contacts"),
-            {"contacts": SimpleUploadedFile("phone.vcf", many_cards(2000))},
+            {"contacts": SimpleUploadedFile("phone.vcf", many_cards(2000))} | drawn_form(),
         )
     batch = ImportBatch.objects.get(owner=alice)
     assert (batch.status, batch.total, batch.processed) == ("preview", 2000, 2000)
