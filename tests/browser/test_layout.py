@@ -41,24 +41,25 @@ def short_word(n: int) -> str:
 # "Snooze or change rhythm" is open is as broken as one that is always too wide.
 OPEN_DETAILS = "document.querySelectorAll('details').forEach((d) => { d.open = true; })"
 
-# Whatever sticks out past the right edge, innermost first, to say why a page is too wide.
-WIDEST = """() => {
-    const width = window.innerWidth;
-    const sticking = [...document.body.querySelectorAll("*")].filter((element) => {
-        const box = element.getBoundingClientRect();
-        return box.width > 0 && box.right > width + 0.5;
+# What sticks out past the right edge, a box or a line of text, innermost first: why a page is
+# too wide.
+STICKING_OUT = """(width) => {
+    const beyond = (box) => box.width > 0 && box.right > width + 0.5;
+    const sticking = new Set(
+        [...document.body.querySelectorAll("*")].filter((e) => beyond(e.getBoundingClientRect())));
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        if ([...range.getClientRects()].some(beyond)) sticking.add(node.parentElement);
+    }
+    const innermost = [...sticking].filter(
+        (element) => ![...sticking].some((other) => other !== element && element.contains(other)));
+    return innermost.slice(0, 3).map((element) => {
+        const classes = [...element.classList].map((name) => `.${name}`).join("");
+        const right = Math.round(element.getBoundingClientRect().right);
+        return `<${element.tagName.toLowerCase()}${classes}> to ${right}px`;
     });
-    const innermost = sticking.filter((element) => !sticking.some(
-        (other) => other !== element && element.contains(other)));
-    return {
-        scrollWidth: document.documentElement.scrollWidth,
-        innerWidth: width,
-        culprits: innermost.slice(0, 3).map((element) => {
-            const classes = element.className && typeof element.className === "string"
-                ? "." + element.className.trim().split(/\\s+/).join(".") : "";
-            return `${element.tagName.toLowerCase()}${classes} ${Math.round(element.getBoundingClientRect().right)}px`;
-        }),
-    };
 }"""
 
 # Ordinary words split across two lines: the price the stylesheet must never pay for letting long
@@ -86,11 +87,8 @@ BROKEN_WORDS = """() => {
 
 TAP = 44
 
-# Every target a thumb must hit: links, buttons, disclosure summaries, selects and inputs, and
-# for a checkbox or radio button its label (the box itself is small; the label is what to tap).
-# A link inside a sentence is exempt (as WCAG 2.5.5 exempts inline targets), and defined
-# strictly: an <a> laid out inline whose nearest block is a <p> holding text of its own around
-# the link. A link alone in a paragraph is not in a sentence and must be a full target.
+# Targets smaller than a thumb, as "<tag> "text" width x height"; the rules are in the docstring of
+# test_it_makes_every_target_on_every_page_big_enough_for_a_thumb.
 SMALL_TARGETS = """(tap) => {
     const targets = [...document.querySelectorAll(
         "a[href], button, summary, select, textarea, input:not([type=hidden]), label")];
@@ -115,12 +113,14 @@ SMALL_TARGETS = """(tap) => {
     return targets.filter((element) => {
         if (element.tagName === "LABEL" && !labelsBox(element)) return false;
         if (isBoxInput(element)) return false;
-        if (!element.checkVisibility({ visibilityProperty: true, opacityProperty: true })) return false;
+        const shown = { visibilityProperty: true, opacityProperty: true };
+        if (!element.checkVisibility(shown)) return false;
         const box = element.getBoundingClientRect();
         // Off the page to the left: the skip link, which shows only when focused.
         if (box.width === 0 || box.height === 0 || box.right <= 0) return false;
         if (inSentence(element)) return false;
-        const iconOnly = element.textContent.trim() === "" && !["INPUT", "SELECT", "TEXTAREA"].includes(element.tagName);
+        const iconOnly = element.textContent.trim() === ""
+            && !["INPUT", "SELECT", "TEXTAREA"].includes(element.tagName);
         return box.height < tap - 0.5 || (iconOnly && box.width < tap - 0.5);
     }).map((element) => {
         const box = element.getBoundingClientRect();
@@ -170,50 +170,74 @@ def signed_in(browser: Browser, live_server: LiveServer, alice: User) -> Iterato
         close_page(page)
 
 
-def test_it_never_scrolls_sideways_with_long_words_anywhere(
+def test_it_never_scrolls_sideways_on_any_page_however_long_the_words(
     signed_in: dict[str, Page], live_server: LiveServer, alice_client: Client, long_words: Seeded
 ):
+    """Every page, with every disclosure open, at 360 and 1440 px, holding a 200-character word in
+    every field: long words wrap inside their box, and ordinary words never break mid-word."""
     urls = every_page(alice_client, long_words)
-    assert len(urls) > 20  # the crawl found the app, not just a login page
+    person = reverse("relationships:person", args=[long_words.objects["pk"].pk])
+    assert {"/", person, "/people/"} <= set(urls)  # the crawl found the app, not a login page
     too_wide, broken = [], []
     for name, page in signed_in.items():
         for url in urls:
             visit(page, live_server, url)
-            measured = page.evaluate(WIDEST)
-            if measured["scrollWidth"] > VIEWPORTS[name]["width"]:
-                too_wide.append(f"{name} {url}: {measured}")
+            width = VIEWPORTS[name]["width"]
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > width:
+                sticking_out = page.evaluate(STICKING_OUT, width)
+                too_wide.append(f"{name} {url}: {scroll_width}px wide, {sticking_out}")
             broken += [f"{name} {url}: {word}" for word in page.evaluate(BROKEN_WORDS)]
     assert not too_wide, "\n".join(too_wide)
     assert not broken, "\n".join(broken)
 
 
-def test_every_target_on_every_page_is_big_enough_for_a_thumb(
-    signed_in: dict[str, Page], live_server: LiveServer, alice: User, alice_client: Client
+def test_it_makes_every_target_on_every_page_big_enough_for_a_thumb(
+    phone: Page, live_server: LiveServer, alice: User, alice_client: Client
 ):
-    phone = signed_in["phone"]
+    """On a 360 px phone, every page with every disclosure open: each visible link, button,
+    summary, select, text field and input (not hidden) is at least 44 px tall, and one without
+    text (an icon) at least 44 px wide too. A checkbox or radio button is measured by its label,
+    which is what a thumb taps.
+
+    Exempt is a link inside a sentence, as WCAG 2.5.5 exempts inline targets, defined strictly:
+    an <a> laid out inline whose nearest block is a <p> holding text of its own besides the link.
+    A link alone in its paragraph, in a heading or in a list is not in a sentence.
+
+    The account holds short words, so no link is tall only because its text wrapped."""
+    urls = every_page(alice_client, seed_account(alice, short_word, alice_client))
+    log_in(phone, live_server, alice)
     small = []
-    for url in every_page(alice_client, seed_account(alice, short_word, alice_client)):
+    for url in urls:
         visit(phone, live_server, url)
         small += [f"{url}: {target}" for target in phone.evaluate(SMALL_TARGETS, TAP)]
     assert not small, "\n".join(small)
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
-def test_the_busiest_pages_fit_in_english_and_german(
-    signed_in: dict[str, Page], live_server: LiveServer, alice: User, long_words: Seeded, language: str
+def test_it_fits_the_busiest_pages_in_english_and_german(
+    signed_in: dict[str, Page],
+    live_server: LiveServer,
+    alice: User,
+    long_words: Seeded,
+    language: str,
 ):
+    """German labels are longer. Screenshots of the pages where most text meets, for a person
+    to look at, with every disclosure open."""
     alice.language = language
     alice.save()
     busiest = {
         "home": "/",
         "person": reverse("relationships:person", args=[long_words.objects["pk"].pk]),
         "people": "/people/",
-        "conversation": reverse("conversations:detail", args=[long_words.objects["conversation"].pk]),
+        "conversation": reverse(
+            "conversations:detail", args=[long_words.objects["conversation"].pk]
+        ),
     }
     for page in signed_in.values():
         for name, url in busiest.items():
             visit(page, live_server, url)
-            screenshot(page, f"long-words-{name}-{language}")
+            screenshot(page, f"long-words-{name}-{language}")  # asserts no sideways scroll
             assert page.evaluate(BROKEN_WORDS) == []
             assert serious_accessibility_violations(page) == []
 
@@ -230,19 +254,21 @@ BARS = """() => {
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
-def test_on_a_phone_the_person_page_leaves_the_screen_to_the_person(
+def test_it_leaves_a_phone_screen_to_the_person_not_to_the_bars(
     phone: Page, live_server: LiveServer, alice: User, alice_client: Client, language: str
 ):
+    """On a 360 x 780 px phone the person page keeps its ways to record at the foot of the
+    screen, within thumb reach, in a strip that with the tab bar takes at most 15% of it."""
     alice.language = language
     alice.save()
     seeded = seed_account(alice, short_word, alice_client)
     log_in(phone, live_server, alice)
-    phone.goto(f"{live_server.url}{reverse('relationships:person', args=[seeded.objects['pk'].pk])}")
+    phone.goto(
+        f"{live_server.url}{reverse('relationships:person', args=[seeded.objects['pk'].pk])}"
+    )
     bars = phone.evaluate(BARS)
-    # The ways to record sit right on the tab bar at the foot of the screen, under the thumb...
     assert bars["tabs"]["bottom"] == pytest.approx(bars["height"], abs=1)
     assert bars["record"]["bottom"] == pytest.approx(bars["tabs"]["top"], abs=1)
-    # ...and the two together keep to a slim strip.
     assert bars["tabs"]["bottom"] - bars["record"]["top"] <= 0.15 * bars["height"]
     screenshot(phone, f"person-bars-{language}")
     # Scrolled to the end, the bars cover none of the story.
