@@ -19,7 +19,7 @@ MAX_PEOPLE = 30
 
 class FollowUpsField(forms.ModelMultipleChoiceField[Story]):
     def label_from_instance(self, story: Story) -> str:
-        return f"“{Truncator(story.text).words(12)}”"
+        return _("“%(story)s”") % {"story": Truncator(story.text).words(12)}
 
 
 class ConversationForm(CreatesOnce, forms.ModelForm[Conversation]):
