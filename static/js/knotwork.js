@@ -64,7 +64,8 @@ document.addEventListener("knotwork:logged-out", (event) => {
 function fitEmailPreview(frame) {
   const doc = frame.contentDocument;
   if (!doc || !doc.body) return;
-  frame.style.height = `${doc.documentElement.scrollHeight}px`;
+  const borders = frame.offsetHeight - frame.clientHeight;
+  frame.style.height = `${doc.documentElement.scrollHeight + borders}px`;
   for (const link of doc.querySelectorAll("a[href]")) link.target = "_top";
 }
 document.addEventListener("DOMContentLoaded", () => {

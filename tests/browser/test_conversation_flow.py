@@ -5,6 +5,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from conversations.models import Conversation, Story
+from relationships.services import muscles_recompute
 from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
 from tests.factories import PersonFactory
 
@@ -85,3 +86,19 @@ def test_add_a_story_to_a_conversation_in_place(page: Page, live_server: LiveSer
         page.locator("#timeline").get_by_text("Her daughter starts school in Lisbon.")
     ).to_be_visible()
     assert page.url == f"{live_server.url}/people/{helga.pk}/"
+
+
+def test_the_strength_shows_a_conversation_saved_in_place_without_a_reload(
+    page: Page, live_server: LiveServer, alice: User
+):
+    helga = PersonFactory(owner=alice, name="Helga Brandt", met_on=None)
+    muscles_recompute(user_ids=[alice.pk])
+    log_in(page, live_server, alice)
+    page.goto(f"{live_server.url}/people/{helga.pk}/")
+    expect(page.locator(".strength")).to_contain_text("0 of 100")
+
+    page.get_by_role("link", name="Conversation").click()
+    page.get_by_role("button", name="Save conversation").click()
+    expect(page.get_by_text("Conversation saved to the timeline.")).to_be_visible()
+    # One talk in person today: 100 x (1 - e^(-4/8)) = 39.
+    expect(page.locator(".strength")).to_contain_text("39 of 100")

@@ -1,11 +1,13 @@
 """Each change causes exactly one recompute of the muscles it touched: on a page, within the
 request, so the answer shows it; anywhere else, as one queued task after the commit."""
 
+import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,8 +17,15 @@ from accounts.models import User
 from contacts.models import Person
 from conversations.models import Conversation, Touch
 from relationships.capture import capture_account
+from relationships.export import export_account
 from relationships.models import Muscle
-from tests.factories import PersonFactory, drawn_form
+from tests.factories import (
+    ConversationFactory,
+    FavourFactory,
+    PersonFactory,
+    TouchFactory,
+    drawn_form,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -83,3 +92,18 @@ def test_changes_outside_a_page_queue_one_recompute_after_the_commit(alice: User
         assert not Muscle.objects.filter(person=helga).exists()  # nothing before the commit
     assert seen.count == 1  # the one task, run in process by the tests' eager Celery
     assert Muscle.objects.filter(person=helga).exists()
+
+
+def test_importing_an_account_export_is_one_recompute(alice: User, bob: User, bob_client: Client):
+    for name in ("Helga", "Tom", "Ada"):
+        person = PersonFactory(owner=alice, name=name)
+        ConversationFactory(owner=alice, people=[person])
+        TouchFactory(person=person)
+        FavourFactory(person=person)
+    export = json.dumps(export_account(user=alice)).encode()
+    upload = SimpleUploadedFile("knotwork.json", export, content_type="application/json")
+    with recomputes() as seen:
+        bob_client.post(reverse("relationships:import_json"), {"file": upload})
+    assert Person.objects.filter(owner=bob).count() == 3
+    assert seen.count == 1
+    assert Muscle.objects.filter(owner=bob).count() == 3
