@@ -1,8 +1,10 @@
 """Forms for the sign-up extras and the user's preferences."""
 
 import zoneinfo
+from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -42,3 +44,19 @@ class PreferencesForm(forms.ModelForm[User]):
             "digest_hour",
         ]
         labels = {"first_name": _("Your name")}
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting everything asks for the password once more."""
+
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data["password"])
+        if not self.user.check_password(password):
+            raise ValidationError(_("That is not your password."))
+        return password

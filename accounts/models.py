@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -56,3 +57,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email or self.username
+
+    @property
+    def device_tag(self) -> str:
+        """Names this account in what a phone keeps between visits (quick capture's entries
+        waiting and its draft), so they are never sent or shown to another account. Stable,
+        and neither the email nor the id."""
+        tag = salted_hmac("relationships.capture.account", str(self.pk), algorithm="sha256")
+        return tag.hexdigest()[:24]

@@ -5,4 +5,5 @@ from accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("settings/", views.preferences, name="preferences"),
+    path("delete/", views.delete_account, name="delete"),
 ]

@@ -20,8 +20,8 @@ from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from relationships.digest import digests_send_due
-from relationships.services import muscles_recompute_all
+from digest.services import digests_send_due
+from relationships.services.muscles import muscles_recompute_all
 from tests.smtp import Sink, SMTPServer, free_port
 
 USERS = int(os.environ.get("BENCH_USERS", "10000"))

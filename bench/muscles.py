@@ -17,7 +17,7 @@ from django.db import connection
 from harness import scratch_database
 
 from conversations.models import Touch
-from relationships.services import muscles_recompute_all, muscles_recompute_people
+from relationships.services.muscles import muscles_recompute_all, muscles_recompute_people
 
 USERS = int(os.environ.get("BENCH_USERS", "1000"))
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "1000"))

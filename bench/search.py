@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from harness import scratch_database
 
 from accounts.models import User
-from relationships.services import search_everything
+from relationships.services.search import search_everything
 
 PEOPLE, CONVERSATIONS = 10_000, 50_000  # two stories a conversation: 100,000 stories
 SEARCHES = ["Helga", "operation", "Operationen", "travelling", "Lisbon flat", "Katarina", "Umzug"]

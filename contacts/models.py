@@ -12,9 +12,9 @@ from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from knotwork.ownership import OwnedQuerySet
-from knotwork.search import Fold, folded, name_likeness, search_vector_field
-from knotwork.validators import validate_plausible_date
+from common.ownership import OwnedQuerySet
+from common.search import Fold, folded, name_likeness, search_vector_field
+from common.validators import validate_plausible_date
 
 
 class Circle(models.TextChoices):

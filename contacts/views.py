@@ -5,16 +5,15 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from common.once import create_once
+from common.ownership import get_owned_or_404
+from common.types import AuthedRequest
 from contacts.forms import ChannelFormSet, PersonFilterForm, PersonForm
 from contacts.models import Person
-from knotwork.ownership import get_owned_or_404
-from knotwork.types import AuthedRequest
 
 PAGE_SIZE = 50
 
@@ -80,7 +79,7 @@ def _edit(request: AuthedRequest, person: Person) -> HttpResponse:
         else:
             person, _created = create_once(owner=request.user, key=form.key, create=save)
         messages.success(request, _("Saved %(name)s.") % {"name": person.name})
-        url = reverse("relationships:person", args=[person.pk])
+        url = person.get_absolute_url()
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     template = "contacts/person_form.html"
     if request.htmx:
@@ -95,4 +94,4 @@ def person_archive(request: AuthedRequest, pk: int) -> HttpResponse:
     person.save(update_fields=["archived", "updated_at"])
     if request.htmx:
         return render(request, "contacts/_person_card.html#archive", {"person": person})
-    return redirect("relationships:person", pk=person.pk)
+    return redirect(person)

@@ -10,10 +10,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.ownership import OwnedQuerySet
+from common.search import search_vector_field
+from common.validators import validate_plausible_date
 from contacts.models import Person
-from knotwork.ownership import OwnedQuerySet
-from knotwork.search import search_vector_field
-from knotwork.validators import validate_plausible_date
 
 
 def validate_follow_up_date(value: datetime.date) -> None:

@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.once import create_once
+from common.ownership import get_owned_or_404
+from common.responses import TIMELINE_CHANGED, form_page, safe_next, saved
+from common.types import AuthedRequest
 from contacts.models import Person
 from conversations.forms import ConversationForm, StoryForm
 from conversations.models import Conversation, Story
 from conversations.services import follow_up_asked as record_asked
 from conversations.services import touch_record
-from knotwork.ownership import get_owned_or_404
-from knotwork.responses import TIMELINE_CHANGED, form_page, safe_next, saved
-from knotwork.types import AuthedRequest
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,7 +27,7 @@ def conversation_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
         return saved(
             request,
             message=_("Conversation saved to the timeline."),
-            next_url=safe_next(request, reverse("relationships:person", args=[person.pk])),
+            next_url=safe_next(request, person.get_absolute_url()),
         )
     return form_page(
         request, "conversations/conversation_form.html", {"form": form, "person": person}
@@ -68,7 +68,7 @@ def conversation_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     first = conversation.people.first()
     conversation.delete()
     messages.success(request, _("Conversation deleted."))
-    fallback = reverse("relationships:person", args=[first.pk]) if first else reverse("home")
+    fallback = first.get_absolute_url() if first else reverse("home")
     return redirect(fallback)
 
 
@@ -119,7 +119,7 @@ def touch_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
     return saved(
         request,
         message=_("Noted: you caught up with %(name)s today.") % {"name": person.name},
-        next_url=safe_next(request, reverse("relationships:person", args=[person.pk])),
+        next_url=safe_next(request, person.get_absolute_url()),
     )
 
 

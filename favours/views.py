@@ -3,17 +3,16 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.once import create_once
+from common.ownership import get_owned_or_404
+from common.responses import form_page, safe_next, saved
+from common.types import AuthedRequest
 from contacts.models import Person
 from favours.forms import FavourForm
 from favours.models import Favour
-from knotwork.ownership import get_owned_or_404
-from knotwork.responses import form_page, safe_next, saved
-from knotwork.types import AuthedRequest
 
 
 @require_http_methods(["GET", "POST"])
@@ -25,7 +24,7 @@ def favour_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
         return saved(
             request,
             message=_("Favour saved to the timeline."),
-            next_url=safe_next(request, reverse("relationships:person", args=[person.pk])),
+            next_url=safe_next(request, person.get_absolute_url()),
         )
     return form_page(request, "favours/favour_form.html", {"form": form, "person": person})
 
@@ -37,7 +36,7 @@ def favour_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Favour saved."))
-        return redirect("relationships:person", pk=favour.person_id)
+        return redirect(favour.person)
     return form_page(
         request,
         "favours/favour_form.html",
@@ -50,4 +49,4 @@ def favour_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     favour = get_owned_or_404(Favour, request.user, pk=pk)
     favour.delete()
     messages.success(request, _("Favour deleted."))
-    return redirect("relationships:person", pk=favour.person_id)
+    return redirect(favour.person)

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "conversations",
     "favours",
     "relationships",
+    "digest",
+    "capture",
+    "portability",
 ]
 
 MIDDLEWARE = [
@@ -213,10 +216,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "relationships.tasks.recompute_all_muscles",
         "schedule": crontab(minute=5),
     },
-    "send-digests": {"task": "relationships.tasks.send_digests", "schedule": 300.0},
+    "send-digests": {"task": "digest.tasks.send_digests", "schedule": 300.0},
     # Gives up on imports whose worker died, and removes those uploaded over a day ago.
     "tidy-contacts-imports": {
-        "task": "relationships.tasks.tidy_contacts_imports",
+        "task": "portability.tasks.tidy_contacts_imports",
         "schedule": 600.0,
     },
 }

@@ -13,6 +13,9 @@ urlpatterns = [
     path("people/", include("contacts.urls")),
     path("conversations/", include("conversations.urls")),
     path("favours/", include("favours.urls")),
+    path("capture/", include("capture.urls")),
+    path("digest/", include("digest.urls")),
+    path("data/", include("portability.urls")),
     path("account/", include("accounts.urls")),
     path("account/", include("allauth.urls")),
 ]

@@ -1,8 +1,7 @@
-"""The reach-out page's small forms (snooze someone, or change how often to be in touch), and
-the forms that take a file in."""
+"""The reach-out page's small forms: snooze someone, change how often to be in touch, and
+merge two people who are one."""
 
 import datetime
-import json
 from typing import Any
 
 from django import forms
@@ -11,15 +10,14 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.once import CreatesOnce
 from contacts.models import Person
-from relationships import importing
 
 MAX_SNOOZE = datetime.timedelta(days=366)
 
 
 class SnoozeForm(forms.Form):
-    """`until` is "week" (not now: back next week), "cycle" (back after one rhythm) or a date."""
+    """`until` is "week" (not now: back next week), "cycle" (back after one rhythm, which is
+    `person_snooze`'s to count, so it is None here) or a date."""
 
     until = forms.CharField(max_length=10)
 
@@ -27,13 +25,13 @@ class SnoozeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.person = person
 
-    def clean_until(self) -> datetime.date:
+    def clean_until(self) -> datetime.date | None:
         value = self.cleaned_data["until"]
         today = timezone.localdate()
         if value == "week":
             return today + datetime.timedelta(days=6 - today.weekday())  # through Sunday
         if value == "cycle":
-            return today + self.person.cadence
+            return None
         try:
             until = datetime.date.fromisoformat(value)
         except ValueError:
@@ -42,10 +40,10 @@ class SnoozeForm(forms.Form):
             raise ValidationError(_("Pick a date within the next year."))
         return until
 
-    def confirmation(self) -> str:
+    def confirmation(self, until: datetime.date) -> str:
         return _("%(name)s is snoozed until %(day)s.") % {
             "name": self.person.name,
-            "day": formats.date_format(self.cleaned_data["until"], "DATE_FORMAT"),
+            "day": formats.date_format(until, "DATE_FORMAT"),
         }
 
 
@@ -54,20 +52,6 @@ class CadenceForm(forms.ModelForm[Person]):
         model = Person
         fields = ["cadence_days"]
         labels = {"cadence_days": gettext_lazy("Every (days)")}
-
-
-class DeleteAccountForm(forms.Form):
-    password = forms.CharField(label=gettext_lazy("Your password"), widget=forms.PasswordInput)
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self) -> str:
-        password = str(self.cleaned_data["password"])
-        if not self.user.check_password(password):
-            raise ValidationError(_("That is not your password."))
-        return password
 
 
 class MergeForm(forms.Form):
@@ -95,54 +79,3 @@ class MergeForm(forms.Form):
                 else _("Two people have that name; rename one first.")
             )
         return matches[0]
-
-
-class ContactsFileForm(CreatesOnce):
-    """A vCard or CSV file, read far enough to say clearly, beside the field, why it cannot be
-    imported. Once valid, `text` and `entries` hold what was read."""
-
-    contacts = forms.FileField(
-        label=gettext_lazy("Contacts file"),
-        error_messages={
-            "required": gettext_lazy("Choose a vCard or CSV file to import."),
-            "empty": gettext_lazy("This file is empty."),
-        },
-        widget=forms.FileInput(attrs={"accept": ".vcf,.vcard,.csv,.tsv,.txt,text/vcard,text/csv"}),
-    )
-    text = ""
-    entries = 0
-
-    def clean_contacts(self) -> Any:
-        upload = self.cleaned_data["contacts"]
-        try:
-            self.text, self.entries = importing.read_text(
-                upload.read(importing.MAX_BYTES + 1), upload.name or ""
-            )
-        except importing.UnreadableFile as error:
-            raise ValidationError(str(error)) from None
-        return upload
-
-
-MAX_EXPORT_BYTES = 20 * 1024 * 1024
-
-
-class ExportFileForm(forms.Form):
-    """A Knotwork export, parsed; whether it fits the account is the import's to say."""
-
-    file = forms.FileField(
-        label=gettext_lazy("Knotwork export file"),
-        error_messages={
-            "required": gettext_lazy("Choose a Knotwork export file to import."),
-            "empty": gettext_lazy("This file is empty."),
-        },
-        widget=forms.FileInput(attrs={"accept": "application/json,.json"}),
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size is None or upload.size > MAX_EXPORT_BYTES:
-            raise ValidationError(_("This file is larger than 20 MB."))
-        try:
-            return json.loads(upload.read())
-        except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested beyond reason
-            raise ValidationError(_("This is not a Knotwork export.")) from None

@@ -14,7 +14,7 @@ from django.dispatch import receiver
 from contacts.models import Person
 from conversations.models import Conversation, Touch
 from favours.models import Favour
-from relationships.services import muscles_recompute_people
+from relationships.services.muscles import muscles_recompute_people
 from relationships.tasks import recompute_people_muscles
 
 _changed = threading.local()

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from relationships.digest import digest_message
-from relationships.services import reach_out
+from digest.services import digest_message
+from relationships.services.reach_out import reach_out
 from tests.walk import crawl, free_text_fields, project_models, seed_account, start_urls
 
 
@@ -136,7 +136,7 @@ def test_the_digest_links_pages_carry_the_policy_without_a_login(
 
 
 def test_the_email_preview_frame_allows_inline_styles_and_nothing_else(alice_client: Client):
-    response = alice_client.get(reverse("relationships:digest_preview_email"))
+    response = alice_client.get(reverse("digest:preview_email"))
     policy = response["Content-Security-Policy"]
     assert "default-src 'none'" in policy
     assert "style-src 'unsafe-inline'" in policy
@@ -176,7 +176,7 @@ REVIEWED_MARKUP = {
     # Escapes the text first, then adds <mark> around the database's own control characters.
     ("relationships/templatetags/highlight.py", "mark_safe("),
     # Renders the HTML part of an email; the plain-text parts are unmarked (see _plain_text).
-    ("knotwork/emails.py", "render_to_string("),
+    ("common/emails.py", "render_to_string("),
 }
 MARKUP_PATTERNS = ("mark_safe(", "SafeString(", "render_to_string(", "|safe", "autoescape off")
 

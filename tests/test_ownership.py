@@ -11,7 +11,7 @@ from accounts.models import User
 from contacts.models import Person
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
-from relationships.models import ImportBatch
+from portability.models import ImportBatch
 from tests.factories import ConversationFactory, FavourFactory, PersonFactory, StoryFactory
 
 # For each (app namespace, URL argument), the object it names, made for a given owner.
@@ -24,14 +24,14 @@ OWNED_OBJECTS: dict[tuple[str, str], Callable[[User], models.Model]] = {
     ("conversations", "person_pk"): lambda owner: PersonFactory(owner=owner),
     ("favours", "pk"): lambda owner: FavourFactory(owner=owner),
     ("favours", "person_pk"): lambda owner: PersonFactory(owner=owner),
-    ("relationships", "batch_pk"): lambda owner: ImportBatch.objects.create(
+    ("portability", "batch_pk"): lambda owner: ImportBatch.objects.create(
         owner=owner, filename="contacts.vcf", candidates=[]
     ),
 }
 THIRD_PARTY = ("allauth.",)
-# Links that carry a signed token instead of an object id; tests/relationships/test_digest.py
+# Links that carry a signed token instead of an object id; tests/digest/test_digest.py
 # proves they act only for their own user.
-SIGNED_LINKS = {"relationships:digest_action"}
+SIGNED_LINKS = {"digest:action"}
 OWNED_MODELS = [Person, Conversation, Story, Touch, Favour]
 
 

@@ -25,10 +25,10 @@ from django.utils import timezone
 from accounts.models import User
 from contacts.models import Channel, Person, Tag
 from conversations.models import Conversation, Story, Touch
+from digest.services import Action, action_token
 from favours.models import Favour
-from relationships.digest import Action, action_token
-from relationships.models import ImportBatch
-from relationships.services import muscles_recompute
+from portability.models import ImportBatch
+from relationships.services.muscles import muscles_recompute
 
 LONG_AGO = datetime.date(2020, 3, 1)
 
@@ -127,7 +127,7 @@ def _import_waiting(client: Client, owner: User, name: str) -> ImportBatch:
     card = f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{name}\r\nNOTE:{name}\r\nEND:VCARD\r\n"
     upload = SimpleUploadedFile("contacts.vcf", card.encode(), content_type="text/vcard")
     client.post(
-        reverse("relationships:import_contacts"), {"contacts": upload, "once": str(uuid.uuid4())}
+        reverse("portability:import_contacts"), {"contacts": upload, "once": str(uuid.uuid4())}
     )
     return ImportBatch.objects.filter(owner=owner).latest("pk")
 
@@ -164,7 +164,7 @@ def start_urls(seeded: Seeded) -> list[str]:
         arguments = list(pattern.pattern.regex.groupindex)
         if pattern.lookup_str.startswith(THIRD_PARTY) and arguments:
             continue  # allauth's key-carrying links (password reset, email confirmation)
-        if name == "relationships:digest_action":
+        if name == "digest:action":
             urls += [
                 reverse(name, args=[action_token(Action(owner.pk, action, person.pk))])
                 for action in ("caught_up", "snooze")

@@ -4,7 +4,7 @@ import django.contrib.postgres.indexes
 import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
-import knotwork.validators
+import common.validators
 from django.conf import settings
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('spark', models.TextField(blank=True, help_text='What drew you to them?', max_length=1000, verbose_name='spark')),
                 ('met_at', models.CharField(blank=True, max_length=200, verbose_name='where we met')),
-                ('met_on', models.DateField(blank=True, null=True, validators=[knotwork.validators.validate_plausible_date], verbose_name='when we met')),
+                ('met_on', models.DateField(blank=True, null=True, validators=[common.validators.validate_plausible_date], verbose_name='when we met')),
                 ('circle', models.CharField(choices=[('inner', 'Inner circle'), ('close', 'Close'), ('wider', 'Wider circle'), ('acquaintance', 'Acquaintance')], default='wider', max_length=16, verbose_name='circle')),
                 ('cadence_days', models.PositiveSmallIntegerField(blank=True, help_text="Leave empty to use the circle's rhythm.", null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(3650)], verbose_name='keep in touch every (days)')),
                 ('is_knot', models.BooleanField(default=False, help_text='A mentor or connector who matters most.', verbose_name='knot')),

@@ -2,7 +2,7 @@
 
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
-import knotwork.search
+import common.search
 from django.conf import settings
 from django.db import migrations, models
 
@@ -39,6 +39,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='person',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(knotwork.search.Fold('name'), name='gin_trgm_ops'), name='person_name_folded'),
+            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(common.search.Fold('name'), name='gin_trgm_ops'), name='person_name_folded'),
         ),
     ]

@@ -5,7 +5,7 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 import django.db.models.deletion
 import django.utils.timezone
-import knotwork.validators
+import common.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
             name='Conversation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('happened_on', models.DateField(default=django.utils.timezone.localdate, validators=[knotwork.validators.validate_plausible_date], verbose_name='date')),
+                ('happened_on', models.DateField(default=django.utils.timezone.localdate, validators=[common.validators.validate_plausible_date], verbose_name='date')),
                 ('kind', models.CharField(choices=[('in_person', 'In person'), ('call', 'Call'), ('video', 'Video call'), ('message', 'Messages'), ('online', 'Online')], default='in_person', max_length=16, verbose_name='kind')),
                 ('place', models.CharField(blank=True, max_length=200, verbose_name='place or event')),
                 ('notes', models.TextField(blank=True, max_length=10000, verbose_name='notes')),

@@ -4,7 +4,7 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 import django.db.models.deletion
 import django.utils.timezone
-import knotwork.validators
+import common.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('giver', models.CharField(choices=[('me', 'I do something for them'), ('them', 'They do something for me')], max_length=8, verbose_name='who gives')),
                 ('origin', models.CharField(choices=[('asked', 'Asked for'), ('offered', 'Offered')], default='asked', max_length=8, verbose_name='asked or offered')),
                 ('what', models.CharField(max_length=300, verbose_name='what')),
-                ('happened_on', models.DateField(default=django.utils.timezone.localdate, validators=[knotwork.validators.validate_plausible_date], verbose_name='date')),
+                ('happened_on', models.DateField(default=django.utils.timezone.localdate, validators=[common.validators.validate_plausible_date], verbose_name='date')),
                 ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn')], default='open', max_length=10, verbose_name='status')),
                 ('outcome', models.TextField(blank=True, max_length=2000, verbose_name='how it went')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),

@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from relationships.services import MARK_END, MARK_START
+from relationships.services.search import MARK_END, MARK_START
 
 register = template.Library()
 

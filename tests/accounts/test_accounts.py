@@ -25,7 +25,7 @@ def test_every_page_but_the_account_pages_needs_a_login(client: Client):
 @pytest.mark.django_db
 def test_an_htmx_request_after_the_session_ended_gets_401_not_the_login_page(client: Client):
     response = client.get(
-        reverse("relationships:capture_matches"), {"name": "Helga"}, headers={"HX-Request": "true"}
+        reverse("capture:matches"), {"name": "Helga"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 401
     assert response.content == b""

@@ -5,7 +5,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from conversations.models import Conversation, Story
-from relationships.services import muscles_recompute
+from relationships.services.muscles import muscles_recompute
 from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
 from tests.factories import PersonFactory
 

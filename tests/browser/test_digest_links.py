@@ -3,7 +3,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from conversations.models import Touch
-from relationships.digest import Action, action_token
+from digest.services import Action, action_token
 from tests.browser.conftest import screenshot, serious_accessibility_violations
 from tests.factories import PersonFactory
 

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
-from relationships.services import muscles_recompute
+from relationships.services.muscles import muscles_recompute
 from tests.browser.conftest import log_in, screenshot
 from tests.factories import PersonFactory
 

@@ -6,7 +6,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from contacts.models import Channel, Person
-from relationships.models import ImportBatch
+from portability.models import ImportBatch
 from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
 
 WORDS = {

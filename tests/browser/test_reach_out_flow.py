@@ -6,7 +6,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from conversations.models import Touch
-from relationships.services import muscles_recompute_all
+from relationships.services.muscles import muscles_recompute_all
 from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
 from tests.factories import PersonFactory
 

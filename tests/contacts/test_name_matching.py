@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from conversations.models import Conversation
-from relationships.capture import capture_account
-from relationships.services import search_everything
+from relationships.services.search import search_everything
 from tests.factories import ConversationFactory, PersonFactory, StoryFactory, drawn_form
 
 
@@ -19,8 +18,8 @@ def people(alice: User) -> None:
 
 
 def capture_matches(client: Client, user: User, typed: str) -> str:
-    url = reverse("relationships:capture_matches")
-    return client.get(url, {"name": typed, "account": capture_account(user)}).text
+    url = reverse("capture:matches")
+    return client.get(url, {"name": typed, "account": user.device_tag}).text
 
 
 def suggestions(client: Client, typed: str) -> str:

@@ -9,7 +9,7 @@ import time_machine
 from accounts.models import User
 from contacts.models import Person
 from relationships.models import JobRun, Muscle
-from relationships.services import muscles_recompute, muscles_recompute_all
+from relationships.services.muscles import muscles_recompute, muscles_recompute_all
 from tests.concurrency import run_at_once
 from tests.dates import NOW, TODAY, days_ago
 from tests.factories import (

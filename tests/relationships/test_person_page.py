@@ -14,11 +14,8 @@ from contacts.models import Person
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
 from relationships.models import Muscle
-from relationships.services import (
-    TIMELINE_PAGE_SIZE,
-    muscles_recompute,
-    timeline_page,
-)
+from relationships.services.muscles import muscles_recompute
+from relationships.services.timeline import TIMELINE_PAGE_SIZE, timeline_page
 from tests.dates import NOW, TODAY, days_ago
 from tests.factories import (
     ConversationFactory,

@@ -12,7 +12,8 @@ from contacts.models import Person
 from conversations.models import Story, Touch
 from conversations.services import follow_up_asked
 from relationships.models import JobRun, Muscle
-from relationships.services import muscles_recompute, reach_out
+from relationships.services.muscles import muscles_recompute
+from relationships.services.reach_out import reach_out
 from tests.dates import NOW, TODAY, days_ago
 from tests.factories import (
     ConversationFactory,

@@ -16,8 +16,7 @@ from django.urls import reverse
 from accounts.models import User
 from contacts.models import Person
 from conversations.models import Conversation, Touch
-from relationships.capture import capture_account
-from relationships.export import export_account
+from portability.export import export_account
 from relationships.models import Muscle
 from tests.factories import (
     ConversationFactory,
@@ -47,7 +46,7 @@ def recomputes() -> Iterator[Recomputes]:
 def test_a_capture_recomputes_its_person_once_before_answering(alice_client: Client, alice: User):
     entry = {
         "key": str(uuid.uuid4()),
-        "account": capture_account(alice),
+        "account": alice.device_tag,
         "name": "Helga Brandt",
         "event": "Book fair",
         "spark": "Her bicycle brooch",
@@ -58,7 +57,7 @@ def test_a_capture_recomputes_its_person_once_before_answering(alice_client: Cli
         "email": "helga@example.org",
     }
     with recomputes() as seen:
-        response = alice_client.post(reverse("relationships:capture"), entry)
+        response = alice_client.post(reverse("capture:page"), entry)
     assert response.status_code == 302
     assert seen.count == 1
     helga = Person.objects.get(owner=alice, name="Helga Brandt")
@@ -103,7 +102,7 @@ def test_importing_an_account_export_is_one_recompute(alice: User, bob: User, bo
     export = json.dumps(export_account(user=alice)).encode()
     upload = SimpleUploadedFile("knotwork.json", export, content_type="application/json")
     with recomputes() as seen:
-        bob_client.post(reverse("relationships:import_json"), {"file": upload})
+        bob_client.post(reverse("portability:import_json"), {"file": upload})
     assert Person.objects.filter(owner=bob).count() == 3
     assert seen.count == 1
     assert Muscle.objects.filter(owner=bob).count() == 3

@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from relationships.services import search_everything
+from relationships.services.search import search_everything
 from tests.factories import (
     ConversationFactory,
     FavourFactory,

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.models import User
-from relationships.services import muscles_recompute_all
+from relationships.services.muscles import muscles_recompute_all
 
 
 class Command(BaseCommand):
