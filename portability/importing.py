@@ -165,10 +165,6 @@ def parse(text: str, progress: Callable[[int], None] = lambda done: None) -> lis
     return found
 
 
-def read_upload(content: bytes, filename: str) -> list[Candidate]:
-    return parse(read_text(content, filename)[0])
-
-
 # vCard
 
 

@@ -27,12 +27,13 @@ from hypothesis import strategies as st
 from accounts.models import User
 from contacts.models import Channel, Person
 from portability.importing import (
+    Candidate,
     UnreadableFile,
     apply,
     match,
     name_key,
     parse,
-    read_upload,
+    read_text,
 )
 from portability.models import ImportBatch
 from portability.tasks import read_contacts_import, tidy_contacts_imports
@@ -40,6 +41,11 @@ from tests.dates import NOW
 from tests.factories import ChannelFactory, PersonFactory, drawn_form
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "contacts"
+
+
+def read_upload(content: bytes, filename: str) -> list[Candidate]:
+    """A file read the way an upload is: decoded, then parsed."""
+    return parse(read_text(content, filename)[0])
 
 
 def read(name: str) -> list:
