@@ -5,7 +5,7 @@
   unaccent before the stemmer, for every search vector and query.
 """
 
-from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
+from django.contrib.postgres.operations import UnaccentExtension
 from django.db import migrations
 
 FOLD = """
@@ -24,7 +24,6 @@ class Migration(migrations.Migration):
     dependencies = [("common", "0001_submission")]
 
     operations = [
-        TrigramExtension(),
         UnaccentExtension(),
         migrations.RunSQL(FOLD, "DROP FUNCTION knotwork_fold(text)"),
         *(

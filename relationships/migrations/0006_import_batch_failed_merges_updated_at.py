@@ -3,10 +3,13 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
-def drop_batches_in_the_old_format(apps, schema_editor):
-    """Previews made by the earlier reader hold entries in a shape this one does not read.
-    They are a passing copy of a file the user still has: they can upload it again."""
-    apps.get_model("relationships", "ImportBatch").objects.all().delete()
+def stop_batches_in_the_old_format(apps, schema_editor):
+    """Previews made by the earlier reader hold entries in a shape this one does not read. Each
+    batch is kept, without those entries; one not yet imported shows as stopped, for the user
+    to discard or upload again (the periodic tidy removes it after a day)."""
+    batches = apps.get_model("relationships", "ImportBatch").objects.all()
+    batches.update(candidates=[])
+    batches.exclude(status="done").update(status="failed")
 
 
 class Migration(migrations.Migration):
@@ -37,5 +40,5 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(auto_now=True, default=django.utils.timezone.now, help_text='Moves with every step.'),
             preserve_default=False,
         ),
-        migrations.RunPython(drop_batches_in_the_old_format, migrations.RunPython.noop),
+        migrations.RunPython(stop_batches_in_the_old_format, migrations.RunPython.noop),
     ]
