@@ -1,4 +1,5 @@
-"""People: the list, a person's page, and adding, editing and archiving them."""
+"""People: the list, and adding, editing and archiving them (a person's page is the core's,
+relationships/views.py, since it draws everything that happened with them)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator

@@ -1,6 +1,6 @@
 """The weekly digest: queue one per user and week, claim, then send, exactly once.
 
-How "exactly once" holds, and the one window it cannot close, is in docs/architecture.md."""
+How "exactly once" holds, and the one window it cannot close, is in docs/digest.md."""
 
 import datetime
 import logging
