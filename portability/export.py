@@ -13,7 +13,9 @@ from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from accounts.forms import PreferencesForm
 from accounts.models import User
+from contacts.forms import PersonForm
 from contacts.models import Channel, Person, Tag
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
@@ -21,28 +23,10 @@ from relationships.models import Muscle
 
 FORMAT = "knotwork-export"
 VERSION = 1
-SETTINGS = [
-    "first_name",
-    "language",
-    "time_zone",
-    "reach_out_size",
-    "digest_enabled",
-    "digest_weekday",
-    "digest_hour",
-]
+# What a person sets in Settings, and what the person form edits: kept, field for field.
+SETTINGS = PreferencesForm.Meta.fields
 VCARD_PROPERTY = {Channel.Kind.EMAIL: "email", Channel.Kind.PHONE: "tel", Channel.Kind.LINK: "url"}
-PERSON_FIELDS = [
-    "name",
-    "spark",
-    "met_at",
-    "met_on",
-    "circle",
-    "cadence_days",
-    "is_knot",
-    "status",
-    "notes",
-    "archived",
-]
+PERSON_FIELDS = [*PersonForm.Meta.fields, "archived"]
 
 
 # Knotwork's own fields in a vCard, so that a round trip through a vCard file keeps them.
