@@ -14,14 +14,8 @@ Run with: uv run python bench/pages.py        (BENCH_ROWS=1000 for a quicker loo
 import http.client
 import os
 import re
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,7 +27,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import resolve, reverse
 from django.utils import timezone
-from harness import scratch_database
+from harness import gunicorn, scratch_database
 
 from accounts.models import User
 from contacts.models import Channel, Person, Tag
@@ -122,47 +116,6 @@ def pages(client: Client, seeded: Seeded) -> list[tuple[str, str | None]]:
         )
         found.setdefault(shape, (response.url, response.htmx_target))
     return sorted(found.values(), key=lambda page: (page[0], page[1] or ""))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def gunicorn() -> Iterator[int]:
-    """The app in two gunicorn workers, on the benchmark's database, with the floor page."""
-    port = free_port()
-    database = settings.DATABASES["default"]
-    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + database["NAME"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DB_CONN_MAX_AGE": "60",
-    }
-    command = [sys.executable, "-m", "gunicorn", "knotwork.wsgi", "--workers", "2"]
-    process = subprocess.Popen(  # noqa: S603 -- our own interpreter and arguments
-        [*command, "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        yield port
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 def timed(port: int, cookie: str, url: str, target: str | None) -> tuple[float, float, int]:
