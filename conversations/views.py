@@ -34,17 +34,32 @@ def conversation_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
     )
 
 
+STORIES_PAGE = 50
+
+
 @require_GET
 def conversation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A conversation and its stories, a page at a time: a long conference evening can hold
+    thousands. Without JavaScript "More stories" is a link; with htmx it appends in place."""
     conversation = get_owned_or_404(
-        Conversation.objects.prefetch_related("people", "stories__person"), request.user, pk=pk
+        Conversation.objects.prefetch_related("people"), request.user, pk=pk
     )
-    story_form = StoryForm(conversation=conversation)
-    return render(
-        request,
-        "conversations/conversation_detail.html",
-        {"conversation": conversation, "story_form": story_form, "next_url": request.path},
+    after = request.GET.get("after", "")
+    stories = list(
+        conversation.stories.select_related("person")
+        .filter(pk__gt=int(after) if after.isdigit() else 0)
+        .order_by("pk")[: STORIES_PAGE + 1]
     )
+    context = {
+        "conversation": conversation,
+        "stories": stories[:STORIES_PAGE],
+        "after": stories[STORIES_PAGE - 1].pk if len(stories) > STORIES_PAGE else None,
+        "story_form": StoryForm(conversation=conversation),
+        "next_url": request.path,
+    }
+    if request.htmx and after:
+        return render(request, "conversations/conversation_detail.html#stories", context)
+    return render(request, "conversations/conversation_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,12 +17,7 @@ from relationships.forms import CadenceForm, MergeForm, SnoozeForm
 from relationships.services.merge import people_merge
 from relationships.services.reach_out import person_snooze, reach_out
 from relationships.services.search import search_everything
-from relationships.services.timeline import timeline_page
-
-
-def _page_number(request: AuthedRequest) -> int:
-    value = request.GET.get("page", "1")
-    return max(int(value), 1) if value.isdigit() else 1
+from relationships.services.timeline import Cursor, timeline_page
 
 
 @require_GET
@@ -32,9 +27,9 @@ def person(request: AuthedRequest, pk: int) -> HttpResponse:
         request.user,
         pk=pk,
     )
-    page = _page_number(request)
-    entries, has_more = timeline_page(person=person, page=page)
-    context = {"person": person, "entries": entries, "has_more": has_more, "next_page": page + 1}
+    before = Cursor.parse(request.GET.get("before", ""))
+    entries, earlier = timeline_page(person=person, before=before)
+    context = {"person": person, "entries": entries, "earlier": earlier}
     part = request.GET.get("part") if request.htmx else None
     if part in {"timeline", "entries", "side"}:
         return render(request, f"relationships/person.html#{part}", context)

@@ -4,18 +4,16 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import (
-    F,
-    Prefetch,
-    QuerySet,
-    Value,
-)
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
 
 from contacts.models import Person
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
 
 TIMELINE_PAGE_SIZE = 20
+# A conversation on the timeline shows its first few stories; its own page pages through all.
+STORIES_SHOWN = 3
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 @dataclass
@@ -27,44 +25,78 @@ class Entry:
     others: list[Person] = field(default_factory=list)
 
 
-def _rows(queryset: QuerySet[Any], kind: str, day: str = "happened_on") -> QuerySet[Any]:
-    rows: QuerySet[Any] = queryset.annotate(entry_kind=Value(kind), day=F(day)).values_list(
-        "entry_kind", "id", "day", "created_at"
-    )
-    return rows
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page of the timeline ended: its last entry's day and creation time. The next
+    page starts just before it, found through the index however far back it lies."""
+
+    day: datetime.date
+    created_at: datetime.datetime
+
+    def __str__(self) -> str:
+        micros = (self.created_at - EPOCH) // datetime.timedelta(microseconds=1)
+        return f"{self.day.isoformat()}_{micros}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Cursor | None":
+        """A cursor from a link, or None for anything else: the page then starts at the top."""
+        day, _, micros = text.partition("_")
+        try:
+            created_at = EPOCH + datetime.timedelta(microseconds=int(micros))
+            return cls(datetime.date.fromisoformat(day), created_at)
+        except (ValueError, OverflowError):
+            return None
 
 
-def timeline_page(*, person: Person, page: int) -> tuple[list[Entry], bool]:
-    """One page of everything that happened with a person, newest first, in a fixed number of
-    queries: one merged list of (kind, id, date), then one fetch for each kind on the page."""
+def _rows(
+    queryset: QuerySet[Any], kind: str, before: Cursor | None, day: str = "happened_on"
+) -> QuerySet[Any]:
+    rows = queryset.annotate(entry_kind=Value(kind), day=F(day))
+    if before:
+        rows = rows.filter(
+            Q(day__lt=before.day) | Q(day=before.day, created_at__lt=before.created_at)
+        )
+    entries: QuerySet[Any] = rows.values_list("entry_kind", "id", "day", "created_at")
+    return entries
+
+
+def timeline_page(
+    *, person: Person, before: Cursor | None = None
+) -> tuple[list[Entry], Cursor | None]:
+    """One page of everything that happened with a person, newest first, and where the next
+    page starts (None at the very beginning). A fixed number of queries however long the
+    history: one merged list of (kind, id, date) from just before the cursor, then one fetch for
+    each kind on the page; a conversation brings at most a few of its stories."""
     merged = (
-        _rows(person.conversations.all(), "conversation")
+        _rows(person.conversations.all(), "conversation", before)
         .union(
-            _rows(person.favours.all(), "favour"),
-            _rows(person.touches.all(), "touch"),
-            _rows(Person.objects.filter(pk=person.pk, met_on__isnull=False), "met", day="met_on"),
+            _rows(person.favours.all(), "favour", before),
+            _rows(person.touches.all(), "touch", before),
+            _rows(
+                Person.objects.filter(pk=person.pk, met_on__isnull=False), "met", before, "met_on"
+            ),
             all=True,
         )
         .order_by("-day", "-created_at")
     )
-    start = (page - 1) * TIMELINE_PAGE_SIZE
-    rows = list(merged[start : start + TIMELINE_PAGE_SIZE + 1])
+    rows = list(merged[: TIMELINE_PAGE_SIZE + 1])
     ids: dict[str, list[int]] = {"conversation": [], "favour": [], "touch": []}
     for kind, pk, _day, _created in rows[:TIMELINE_PAGE_SIZE]:
         ids.setdefault(kind, []).append(pk)
+    first_stories = Story.objects.select_related("person").order_by("pk")[:STORIES_SHOWN]
     items: dict[str, QuerySet[Any]] = {
-        "conversation": Conversation.objects.filter(pk__in=ids["conversation"]).prefetch_related(
-            "people", Prefetch("stories", queryset=Story.objects.select_related("person"))
-        ),
+        "conversation": Conversation.objects.filter(pk__in=ids["conversation"])
+        .annotate(story_count=Count("stories"))
+        .prefetch_related("people", Prefetch("stories", first_stories, to_attr="first_stories")),
         "favour": Favour.objects.filter(pk__in=ids["favour"]).select_related("person"),
         "touch": Touch.objects.filter(pk__in=ids["touch"]),
     }
     found = {(kind, obj.pk): obj for kind, qs in items.items() for obj in qs}
     found[("met", person.pk)] = person
-    entries = [
-        Entry(kind, day, found[(kind, pk)]) for kind, pk, day, _ in rows[:TIMELINE_PAGE_SIZE]
-    ]
+    page = rows[:TIMELINE_PAGE_SIZE]
+    entries = [Entry(kind, day, found[(kind, pk)]) for kind, pk, day, _ in page]
     for entry in entries:
         if entry.kind == "conversation":
             entry.others = [p for p in entry.item.people.all() if p.pk != person.pk]
-    return entries, len(rows) > TIMELINE_PAGE_SIZE
+    more = len(rows) > TIMELINE_PAGE_SIZE
+    return entries, Cursor(page[-1][2], page[-1][3]) if more else None

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -163,3 +164,36 @@ def test_the_names_field_suggests_people_by_the_last_name_typed(alice_client: Cl
     html = alice_client.get(reverse("contacts:suggest"), {"also_there": "Helga Brandt, jon"}).text
     assert '<option value="Helga Brandt, Jonas Weber">' in html
     assert "Helga Brandt, Helga" not in html
+
+
+def test_a_conversation_pages_through_thousands_of_stories(alice_client: Client, alice: User):
+    helga = PersonFactory(owner=alice)
+    talk = ConversationFactory(owner=alice, people=[helga])
+    Story.objects.bulk_create(
+        Story(owner=alice, conversation=talk, person=helga, text=f"story {i:04}")
+        for i in range(120)
+    )
+    url = reverse("conversations:detail", args=[talk.pk])
+    first = alice_client.get(url).text
+    assert first.count('class="story"') == 50
+    (after,) = re.findall(r'href="\?after=(\d+)"', first)
+    more = alice_client.get(url, {"after": after}, headers={"HX-Request": "true"}).text
+    assert "<html" not in more
+    assert more.count('class="story"') == 50
+    assert "story 0050" in more
+    assert "story 0049" not in more
+
+
+def test_the_conversation_page_runs_a_fixed_number_of_queries(alice_client: Client, alice):
+    def queries_with(stories: int) -> int:
+        helga = PersonFactory(owner=alice)
+        talk = ConversationFactory(owner=alice, people=[helga])
+        Story.objects.bulk_create(
+            Story(owner=alice, conversation=talk, person=helga, text=f"s {i}")
+            for i in range(stories)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            alice_client.get(reverse("conversations:detail", args=[talk.pk]))
+        return len(queries)
+
+    assert queries_with(10) == queries_with(10_000)

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -15,7 +16,7 @@ from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
 from relationships.models import Muscle
 from relationships.services.muscles import muscles_recompute
-from relationships.services.timeline import TIMELINE_PAGE_SIZE, timeline_page
+from relationships.services.timeline import TIMELINE_PAGE_SIZE, Cursor, timeline_page
 from tests.dates import NOW, TODAY, days_ago
 from tests.factories import (
     ConversationFactory,
@@ -34,14 +35,14 @@ def test_the_timeline_merges_everything_newest_first(alice: User):
     TouchFactory(person=helga, happened_on=days_ago(2))
     ConversationFactory(owner=alice, happened_on=days_ago(1))  # with someone else
 
-    entries, has_more = timeline_page(person=helga, page=1)
+    entries, earlier = timeline_page(person=helga)
     assert [(e.kind, (TODAY - e.day).days) for e in entries] == [
         ("touch", 2),
         ("favour", 10),
         ("conversation", 30),
         ("met", 400),
     ]
-    assert not has_more
+    assert earlier is None
 
 
 def test_the_timeline_pages_and_says_when_there_is_more(alice: User):
@@ -50,9 +51,10 @@ def test_the_timeline_pages_and_says_when_there_is_more(alice: User):
         Touch(owner=alice, person=helga, happened_on=TODAY - datetime.timedelta(days=i))
         for i in range(TIMELINE_PAGE_SIZE + 5)
     )
-    first, more = timeline_page(person=helga, page=1)
-    second, more_after = timeline_page(person=helga, page=2)
-    assert (len(first), more, len(second), more_after) == (TIMELINE_PAGE_SIZE, True, 5, False)
+    first, earlier = timeline_page(person=helga)
+    assert earlier is not None
+    second, earliest = timeline_page(person=helga, before=Cursor.parse(str(earlier)))
+    assert (len(first), len(second), earliest) == (TIMELINE_PAGE_SIZE, 5, None)
     assert first[-1].day > second[0].day
 
 
@@ -176,21 +178,36 @@ def fill_history(owner: User, person: Person, items: int) -> None:
     )
 
 
-@pytest.mark.parametrize(("page", "few"), [(1, 10), (2, 30)])
+@pytest.mark.parametrize("earlier", [False, True])
 def test_the_person_page_runs_a_fixed_number_of_queries(
-    alice_client: Client, alice: User, page: int, few: int
+    alice_client: Client, alice: User, earlier: bool
 ):
     def queries_with(items: int) -> int:
         person = PersonFactory(owner=alice, met_on=days_ago(5000))
         fill_history(alice, person, items)
         url = reverse("relationships:person", args=[person.pk])
+        if earlier:  # the page a "Show earlier" link leads to, however far back
+            url += re.findall(r'href="(\?before=[^"]+)"', alice_client.get(url).text)[0]
         with CaptureQueriesContext(connection) as queries:
-            assert alice_client.get(url, {"page": page}).status_code == 200
+            assert alice_client.get(url).status_code == 200
         return len(queries)
 
-    small = queries_with(few)
-    assert queries_with(1000) == small
+    small = queries_with(60)
+    assert queries_with(10_000) == small
     assert small <= 14
+
+
+def test_a_conversation_with_thousands_of_stories_shows_a_few_and_links_to_all(
+    alice_client: Client, alice: User
+):
+    helga = PersonFactory(owner=alice)
+    talk = ConversationFactory(owner=alice, people=[helga])
+    Story.objects.bulk_create(
+        Story(owner=alice, conversation=talk, person=helga, text=f"story {i}") for i in range(500)
+    )
+    html = alice_client.get(reverse("relationships:person", args=[helga.pk])).text
+    assert html.count('class="story"') == 3
+    assert "All 500 stories" in html
 
 
 @pytest.mark.django_db(transaction=True)
