@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.db import connection, transaction
 from django.db.models import (
+    F,
     FloatField,
     Q,
     QuerySet,
@@ -53,7 +54,7 @@ def search_everything(*, user: User, text: str) -> list[Hit]:
     misspelt name still finds the person. Fixed queries: one ranked union, one fetch per kind."""
     query = stemmed_query(text)
     matches = Q(search=query)
-    rank = SearchRank("search", query)
+    rank = SearchRank(F("search"), query)  # the stored vector, not one parsed again from text
     people = Person.objects.for_user(user).alias(folded_name=Fold("name"))
     misspelt = Q(folded_name__trigram_similar=folded(text))
     ranked: list[QuerySet[Any]] = [
