@@ -22,6 +22,7 @@ def test_the_person_form_keeps_work_and_town_and_the_page_shows_them(
 
     page = alice_client.get(helga.get_absolute_url()).text
     assert 'Engineer at <a href="/people/?organisation=Acme%20GmbH"' in page
+    assert "Who you know at Acme GmbH" in page
     assert 'Lives in <a href="/travelling/?city=M%C3%BCnchen"' in page
     form = alice_client.get(reverse("contacts:edit", args=[helga.pk])).text
     assert 'list="organisation-suggestions"' in form
