@@ -84,14 +84,16 @@ def test_a_photo_taken_on_the_person_page_shows_there_in_the_list_and_on_the_car
     screenshot(page, f"faces-person-without-photo-{language}")
 
     # A file that was cut off on its way is refused beside the buttons, and nothing changes.
-    chooser = page.locator('.photo-form input[type="file"]').nth(0 if phone else 1)
+    chooser = page.locator('.photo-form input[type="file"]').nth(1 if phone else 0)
     chooser.set_input_files(
         files=[{"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": image_bytes()[:-3000]}]
     )
     expect(page.locator("#photo-errors")).to_contain_text(words["cut off"])
+    # The cursor goes to the buttons, beside the message, whichever the screen shows.
+    expect(page.locator('.photo-form input[type="file"]:focus')).to_have_count(1)
     screenshot(page, f"faces-photo-refused-{language}")
 
-    chooser = page.locator('.photo-form input[type="file"]').nth(0 if phone else 1)
+    chooser = page.locator('.photo-form input[type="file"]').nth(1 if phone else 0)
     chooser.set_input_files(
         files=[{"name": "IMG_0002.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}]
     )

@@ -116,6 +116,13 @@ def test_the_photo_is_served_to_its_owner_only(alice_client: Client, bob_client:
         assert body == (Path(settings.MEDIA_ROOT) / getattr(helga, name).name).read_bytes()
         assert Image.open(io.BytesIO(body)).format == "JPEG"
         assert bob_client.get(url).status_code == 404
+    # The files themselves are at no address of their own.
+    for path in (
+        f"/{helga.photo.name}",
+        f"/media/{helga.photo.name}",
+        f"/static/{helga.photo.name}",
+    ):
+        assert alice_client.get(path).status_code == 404
     # An address from before the photo changed is not kept.
     stale = alice_client.get(reverse("contacts:photo", args=[helga.pk]), {"v": "old"})
     assert stale["Cache-Control"] == "private, no-cache"
