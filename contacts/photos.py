@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from contacts.models import Person
@@ -35,6 +36,11 @@ FOLDER = "photos"
 CONTENT_TYPE = "image/jpeg"
 
 
+NOT_A_PHOTO = gettext_lazy(
+    "This is not a photo Knotwork can read. Try a JPEG, PNG or WebP picture."
+)
+
+
 class PhotoRefused(ValueError):
     """Not a photo that can be kept; the message says why, in words for the user."""
 
@@ -52,7 +58,6 @@ def photo_read(*, data: bytes) -> Photo:
     large, not an image (whatever its name claims), too many pixels, or cut off."""
     if len(data) > MAX_BYTES:
         raise PhotoRefused(_("This photo is larger than 10 MB. Try a smaller copy of it."))
-    not_an_image = _("This is not a photo Knotwork can read. Try a JPEG, PNG or WebP picture.")
     try:
         with Image.open(io.BytesIO(data), formats=FORMATS) as image:
             if image.width * image.height > MAX_PIXELS:
@@ -69,7 +74,7 @@ def photo_read(*, data: bytes) -> Photo:
     except Image.DecompressionBombError:
         raise _bomb() from None
     except UnidentifiedImageError:
-        raise PhotoRefused(not_an_image) from None
+        raise PhotoRefused(str(NOT_A_PHOTO)) from None
     except (OSError, SyntaxError, ValueError, EOFError) as error:
         if isinstance(error, PhotoRefused):
             raise
@@ -77,7 +82,7 @@ def photo_read(*, data: bytes) -> Photo:
             raise PhotoRefused(
                 _("This photo is cut off: the file ends before the picture does. Send it again.")
             ) from None
-        raise PhotoRefused(not_an_image) from None
+        raise PhotoRefused(str(NOT_A_PHOTO)) from None
 
 
 def _bomb() -> PhotoRefused:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from contacts.forms import MAX_TAGS, validate_channel
 from contacts.models import Channel, Person, Tag
-from contacts.photos import Photo, PhotoRefused, photo_read, photo_writer
+from contacts.photos import NOT_A_PHOTO, Photo, PhotoRefused, photo_read, photo_writer
 from portability.export import NICKNAME, VCARD_FIELDS
 from portability.models import ImportBatch
 
@@ -220,14 +220,45 @@ def _truncated(lines: list[str]) -> Candidate:
 
 def _from_vcard(chunk: str) -> Candidate:
     try:
-        card = vobject.readOne(_prepared(chunk), ignoreUnreadable=True)
-        return _from_card(card.contents)
+        return _read_card(chunk)
     # vobject raises many kinds, and a damaged card can give values of unexpected shapes:
-    # whatever goes wrong is this card's error.
+    # whatever goes wrong is this card's error, unless it was only the photo (vobject decodes
+    # base64 as it reads, and gives up on the whole card at a damaged photo).
     except Exception as error:
+        without_photo = _without_photo(chunk)
+        if without_photo != chunk:
+            try:
+                candidate = _read_card(without_photo)
+            except Exception:  # noqa: S110 -- the card's own error, below, says what is wrong
+                pass
+            else:
+                candidate.dropped.append(_("Photo: %(why)s") % {"why": NOT_A_PHOTO})
+                return candidate
         return Candidate(
             error=_("This card cannot be read: %(error)s") % {"error": str(error)[:80]}
         )
+
+
+def _read_card(chunk: str) -> Candidate:
+    return _from_card(vobject.readOne(_prepared(chunk), ignoreUnreadable=True).contents)
+
+
+BASE64_LINE = re.compile(r"^[A-Za-z0-9+/=]*$")
+
+
+def _without_photo(chunk: str) -> str:
+    """The card without its PHOTO lines: the property, its folded lines, and the bare base64
+    lines and blank line that end a vCard 2.1 photo."""
+    kept: list[str] = []
+    in_photo = False
+    for line in chunk.split("\n"):
+        name = re.split(r"[;:]", line, maxsplit=1)[0].split(".")[-1].strip().upper()
+        if name == "PHOTO":
+            in_photo = True
+        elif not (in_photo and (line[:1] in {" ", "\t"} or BASE64_LINE.match(line.strip()))):
+            in_photo = False
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def _from_card(contents: dict[str, list[Any]]) -> Candidate:

@@ -4,6 +4,7 @@ user's own values, shown under their name, searchable, and "Who do I know at …
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from contacts.models import Person
@@ -31,10 +32,13 @@ def test_the_person_form_keeps_work_and_town_and_the_page_shows_them(
 
 
 def test_work_reads_as_a_phrase_in_either_language(alice: User):
-    assert Person(role="Engineer", organisation="Acme").work() == "Engineer at Acme"
-    assert Person(role="Engineer").work() == "Engineer"
-    assert Person(organisation="Acme").work() == "Acme"
-    assert Person().work() == ""
+    with translation.override("en"):
+        assert Person(role="Engineer", organisation="Acme").work() == "Engineer at Acme"
+        assert Person(role="Engineer").work() == "Engineer"
+        assert Person(organisation="Acme").work() == "Acme"
+        assert Person().work() == ""
+    with translation.override("de"):
+        assert Person(role="Ingenieurin", organisation="Acme").work() == "Ingenieurin bei Acme"
 
 
 def test_who_do_i_know_at_finds_everyone_at_an_organisation_case_and_accents_aside(

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
+from django.utils import translation
 from PIL import Image
 
 from accounts.models import User
@@ -140,7 +141,10 @@ def test_an_export_whose_photo_is_not_one_is_refused_and_leaves_no_file(alice: U
     data = export_account(user=User.objects.exclude(pk=alice.pk).get())
     data["people"][1]["photo"] = base64.b64encode(b"<svg onload=alert(1)>").decode()
     before = sorted(Path(settings.MEDIA_ROOT).rglob("*.jpg"))
-    with pytest.raises(UnreadableExport, match="This is not a photo Knotwork can read"):
+    with (
+        translation.override("en"),
+        pytest.raises(UnreadableExport, match="This is not a photo Knotwork can read"),
+    ):
         import_account(user=alice, data=data)
     assert not Person.objects.for_user(alice).exists()
     # Helga's photo, written before Jonas's failed, went again.

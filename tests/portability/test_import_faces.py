@@ -229,3 +229,29 @@ def test_a_chunk_that_fails_takes_its_photos_files_with_it(alice: User):
         apply(batch=batch)
     assert not Person.objects.for_user(alice).exists()
     assert stored_files() == []
+
+
+@pytest.mark.parametrize(
+    "photo",
+    [
+        "PHOTO;ENCODING=BASE64;JPEG:!!!not base64\r\n  more!!\r\n\r\n",
+        "PHOTO;ENCODING=b;TYPE=JPEG:abc\r\n",
+        "item1.PHOTO;ENCODING=b:abc\r\n d\r\n",
+    ],
+    ids=["2.1 over folded lines", "3.0", "grouped and folded"],
+)
+def test_damaged_base64_costs_only_the_photo(alice_client: Client, alice: User, photo: str):
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Marcus Oyelaran\r\nEMAIL:marcus@example.org\r\n"
+        f"{photo}TEL:+49 30 1234567\r\nEND:VCARD\r\n"
+    )
+    batch = uploaded(alice_client, "phone.vcf", card.encode())
+    assert "Photo: This is not a photo Knotwork can read." in preview(alice_client, batch)
+    confirm(alice_client, batch)
+    marcus = Person.objects.for_user(alice).get()
+    assert marcus.name == "Marcus Oyelaran"
+    assert sorted(marcus.channels.values_list("value", flat=True)) == [
+        "+49 30 1234567",
+        "marcus@example.org",
+    ]
+    assert not marcus.photo
