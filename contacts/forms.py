@@ -11,8 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from common.once import CreatesOnce
+from contacts import photos
 from contacts.models import Channel, Circle, Person, Tag
 
+# Fields whose values the user types again and again: offered back as they type.
+SUGGESTED = ("organisation", "city")
 PHONE_RE = re.compile(r"^\+?[\d\s()./-]{5,30}$")
 MAX_TAGS = 20
 
@@ -30,6 +33,9 @@ class PersonForm(CreatesOnce, forms.ModelForm[Person]):
         fields = [
             "name",
             "spark",
+            "organisation",
+            "role",
+            "city",
             "met_at",
             "met_on",
             "circle",
@@ -48,6 +54,9 @@ class PersonForm(CreatesOnce, forms.ModelForm[Person]):
         super().__init__(*args, **kwargs)
         self.owner = owner
         self.fields["name"].widget.attrs.update(autocomplete="off", autofocus=True)
+        # The user's own values are offered as they type (contacts:suggest_value).
+        for name in SUGGESTED:
+            self.fields[name].widget.attrs.update(autocomplete="off", list=f"{name}-suggestions")
         if self.instance.pk:
             self.initial["tag_names"] = ", ".join(t.name for t in self.instance.tags.all())
 
@@ -114,6 +123,7 @@ ChannelFormSet = forms.inlineformset_factory(
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Search people"), required=False, max_length=100)
+    organisation = forms.CharField(label=_("Works at"), required=False, max_length=200)
     circle = forms.ChoiceField(
         label=_("Circle"), required=False, choices=[("", _("All circles")), *Circle.choices]
     )
@@ -135,3 +145,28 @@ class PersonFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField[Tag], self.fields["tag"]).queryset = Tag.objects.for_user(owner)
         self.fields["q"].widget.attrs.update(type="search", autocomplete="off")
+        self.fields["organisation"].widget.attrs.update(
+            type="search", autocomplete="off", list="organisation-suggestions"
+        )
+
+
+class PhotoForm(forms.Form):
+    """A photo from the phone's camera or from a file; once valid, `photo` holds it read and
+    ready to store, and anything that is not a photo is refused beside the field."""
+
+    photo = forms.FileField(
+        label=_("Photo"),
+        error_messages={
+            "required": _("Take a photo or choose one."),
+            "empty": _("This file is empty."),
+        },
+    )
+
+    def clean_photo(self) -> photos.Photo:
+        upload = self.cleaned_data["photo"]
+        if upload.size is None or upload.size > photos.MAX_BYTES:
+            raise ValidationError(_("This photo is larger than 10 MB. Try a smaller copy of it."))
+        try:
+            return photos.photo_read(data=upload.read())
+        except photos.PhotoRefused as error:
+            raise ValidationError(str(error)) from None

@@ -1,6 +1,9 @@
 """People: who someone is to you, how you met, and how to reach them."""
 
 import datetime
+from functools import reduce
+from operator import or_
+from pathlib import Path
 from typing import ClassVar
 
 from django.conf import settings
@@ -83,18 +86,25 @@ class PersonQuerySet(OwnedQuerySet["Person"]):
         )
 
     def filtered(
-        self, *, q: str = "", circle: str = "", tag: "Tag | None" = None, status: str = ""
+        self,
+        *,
+        q: str = "",
+        organisation: str = "",
+        circle: str = "",
+        tag: "Tag | None" = None,
+        status: str = "",
     ) -> "PersonQuerySet":
-        """The people list's filters; archived people only show when asked for."""
+        """The people list's filters; archived people only show when asked for. Text matches
+        any part, case and accents aside: "siemens" finds everyone at Siemens Healthineers."""
         people = self.filter(archived=(status == "archived"))
         if q:
-            typed = folded(q)
-            people = people.alias(
-                folded_name=Fold("name"), folded_spark=Fold("spark"), folded_met_at=Fold("met_at")
-            ).filter(
-                Q(folded_name__contains=typed)
-                | Q(folded_spark__contains=typed)
-                | Q(folded_met_at__contains=typed)
+            searched = ("name", "spark", "met_at", "organisation", "role", "city")
+            people = people.alias(**{f"folded_{field}": Fold(field) for field in searched}).filter(
+                reduce(or_, (Q(**{f"folded_{field}__contains": folded(q)}) for field in searched))
+            )
+        if organisation:
+            people = people.alias(works_at=Fold("organisation")).filter(
+                works_at__contains=folded(organisation.strip())
             )
         if circle:
             people = people.filter(circle=circle)
@@ -121,6 +131,13 @@ class Person(models.Model):
     met_on = models.DateField(
         _("when we met"), null=True, blank=True, validators=[validate_plausible_date]
     )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    city = models.CharField(_("lives in"), max_length=100, blank=True)
+    # Two sizes of one photo, both made when it is saved (contacts/photos.py); only the person's
+    # owner gets them, through contacts.views.person_photo, never as public files.
+    photo = models.FileField(_("photo"), max_length=100, blank=True, editable=False)
+    photo_thumbnail = models.FileField(max_length=100, blank=True, editable=False)
     circle = models.CharField(
         _("circle"), max_length=16, choices=Circle.choices, default=Circle.WIDER
     )
@@ -142,7 +159,15 @@ class Person(models.Model):
     archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    search = search_vector_field(("name", "A"), ("spark", "B"), ("met_at", "B"), ("notes", "C"))
+    search = search_vector_field(
+        ("name", "A"),
+        ("spark", "B"),
+        ("met_at", "B"),
+        ("organisation", "B"),
+        ("role", "B"),
+        ("city", "B"),
+        ("notes", "C"),
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -161,6 +186,30 @@ class Person(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("relationships:person", args=[self.pk])
+
+    def work(self) -> str:
+        """What they do and where, as said under their name: "CTO at Acme", or either alone."""
+        if self.role and self.organisation:
+            return _("%(role)s at %(organisation)s") % {
+                "role": self.role,
+                "organisation": self.organisation,
+            }
+        return self.role or self.organisation
+
+    @property
+    def photo_url(self) -> str:
+        return self._photo_address("contacts:photo", self.photo)
+
+    @property
+    def thumbnail_url(self) -> str:
+        return self._photo_address("contacts:photo_thumbnail", self.photo_thumbnail)
+
+    def _photo_address(self, url_name: str, file: models.fields.files.FieldFile) -> str:
+        """The file's name in the address makes a new photo a new address, so a browser may
+        keep each one for long."""
+        if not file:
+            return ""
+        return f"{reverse(url_name, args=[self.pk])}?v={Path(file.name or '').stem}"
 
     @property
     def cadence(self) -> datetime.timedelta:

@@ -1,10 +1,13 @@
 """People: the list, and adding, editing and archiving them (a person's page is the core's,
 relationships/views.py, since it draws everything that happened with them)."""
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
+from django.db.models import Count, Min
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,8 +15,10 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from common.once import create_once
 from common.ownership import get_owned_or_404
+from common.search import Fold, folded
 from common.types import AuthedRequest
-from contacts.forms import ChannelFormSet, PersonFilterForm, PersonForm
+from contacts import photos
+from contacts.forms import SUGGESTED, ChannelFormSet, PersonFilterForm, PersonForm, PhotoForm
 from contacts.models import Person
 
 PAGE_SIZE = 50
@@ -49,6 +54,27 @@ def person_suggest(request: AuthedRequest) -> HttpResponse:
         else []
     )
     return render(request, "contacts/_suggestions.html", {"options": [prefix + n for n in names]})
+
+
+@require_GET
+def value_suggest(request: AuthedRequest) -> HttpResponse:
+    """Datalist options for an organisation or a city (whichever field the request includes):
+    the user's own values containing what is typed, case and accents aside, most used first."""
+    typed_in = ((name, str(text)) for name, text in request.GET.items() if name in SUGGESTED)
+    field, typed = next(typed_in, ("", ""))
+    typed = typed.strip()[:200]
+    options = (
+        Person.objects.for_user(request.user)
+        .alias(folded_value=Fold(field))
+        .filter(folded_value__contains=folded(typed))
+        .values(key=Fold(field))
+        .annotate(value=Min(field), people=Count("pk"))
+        .order_by("-people", "key")
+        .values_list("value", flat=True)[:8]
+        if typed
+        else []
+    )
+    return render(request, "contacts/_suggestions.html", {"options": options})
 
 
 @require_http_methods(["GET", "POST"])
@@ -96,3 +122,67 @@ def person_archive(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return render(request, "contacts/_person_card.html#archive", {"person": person})
     return redirect(person)
+
+
+@require_GET
+def person_photo(request: AuthedRequest, pk: int) -> FileResponse:
+    return _photo_response(request, pk, "photo")
+
+
+@require_GET
+def person_photo_thumbnail(request: AuthedRequest, pk: int) -> FileResponse:
+    return _photo_response(request, pk, "photo_thumbnail")
+
+
+def _photo_response(request: AuthedRequest, pk: int, field: str) -> FileResponse:
+    """A photo, to its owner only. What is stored is always a JPEG that contacts/photos.py
+    made, so it goes out as one, and the browser is told not to guess otherwise."""
+    person = get_owned_or_404(Person.objects.only("pk", "owner", field), request.user, pk=pk)
+    file = getattr(person, field)
+    if not file:
+        raise Http404
+    try:
+        response = FileResponse(file.open("rb"), content_type=photos.CONTENT_TYPE)
+    except FileNotFoundError:
+        raise Http404 from None
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    # The address names the file (Person.photo_url), so this one never changes: keep it, but
+    # only in the owner's own browser, never in a shared cache.
+    current = request.GET.get("v") == Path(file.name).stem
+    response["Cache-Control"] = (
+        "private, max-age=31536000, immutable" if current else "private, no-cache"
+    )
+    return response
+
+
+@require_POST
+def photo_upload(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A new photo, taken with the phone's camera or chosen from a file. With htmx the card
+    comes back showing it, or saying beside the buttons why it was refused."""
+    person = get_owned_or_404(Person, request.user, pk=pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        photos.photo_set(person=person, photo=form.cleaned_data["photo"])
+        if not request.htmx:
+            messages.success(request, _("Saved the photo of %(name)s.") % {"name": person.name})
+            return redirect(person)
+    return _photo_answer(request, person, form)
+
+
+@require_POST
+def photo_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = get_owned_or_404(Person, request.user, pk=pk)
+    photos.photo_set(person=person, photo=None)
+    if not request.htmx:
+        messages.success(request, _("Removed the photo of %(name)s.") % {"name": person.name})
+        return redirect(person)
+    return _photo_answer(request, person, PhotoForm())
+
+
+def _photo_answer(request: AuthedRequest, person: Person, form: PhotoForm) -> HttpResponse:
+    if request.htmx:
+        person = Person.objects.prefetch_related("tags", "channels").get(pk=person.pk)
+        context = {"person": person, "photo_form": form}
+        return render(request, "contacts/_person_card.html", context)
+    return render(request, "contacts/photo_form.html", {"person": person, "photo_form": form})

@@ -1,9 +1,10 @@
 """Everything a user has, out in one click: a versioned JSON file, and a vCard 4.0 file of
 all people. The JSON is the format the account import reads back."""
 
+import base64
 import datetime
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import vobject
@@ -17,6 +18,7 @@ from accounts.forms import PreferencesForm
 from accounts.models import User
 from contacts.forms import PersonForm
 from contacts.models import Channel, Person, Tag
+from contacts.photos import CONTENT_TYPE, Photo, photo_read, photo_writer
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
 from relationships.models import Muscle
@@ -26,7 +28,9 @@ VERSION = 1
 # What a person sets in Settings, and what the person form edits: kept, field for field.
 SETTINGS = PreferencesForm.Meta.fields
 VCARD_PROPERTY = {Channel.Kind.EMAIL: "email", Channel.Kind.PHONE: "tel", Channel.Kind.LINK: "url"}
-PERSON_FIELDS = [*PersonForm.Meta.fields, "archived"]
+# Kept since people have them: exports made before have none.
+LATER_FIELDS = ["organisation", "role", "city"]
+PERSON_FIELDS = [f for f in [*PersonForm.Meta.fields, "archived"] if f not in LATER_FIELDS]
 
 
 # Knotwork's own fields in a vCard, so that a round trip through a vCard file keeps them.
@@ -75,8 +79,9 @@ def export_account(*, user: User) -> dict[str, Any]:
         "tags": list(Tag.objects.for_user(user).values_list("name", flat=True)),
         "people": [
             {
-                **{field: getattr(p, field) for field in PERSON_FIELDS},
+                **{field: getattr(p, field) for field in PERSON_FIELDS + LATER_FIELDS},
                 "met_on": _date(p.met_on),
+                "photo": _photo_base64(p),
                 "snoozed_until": _date(snoozed.get(p.pk)),
                 "tags": [t.name for t in p.tags.all()],
                 "channels": [
@@ -123,10 +128,22 @@ def export_account(*, user: User) -> dict[str, Any]:
     }
 
 
+def _photo_base64(person: Person) -> str | None:
+    """The large photo, in base64: the import makes the thumbnail again."""
+    if not person.photo:
+        return None
+    try:
+        with person.photo.open("rb") as file:
+            return base64.b64encode(file.read()).decode()
+    except FileNotFoundError:
+        return None
+
+
 def export_vcards(*, user: User) -> str:
     """All people as vCard 4.0, one card each, with everything a vCard can hold: channels with
-    their labels, tags as CATEGORIES, the notes, a nickname, and Knotwork's own fields as
-    X-KNOTWORK-* properties, which Knotwork's import reads back."""
+    their labels, tags as CATEGORIES, the notes, a nickname, the organisation and role, the
+    city they live in as a home address, the photo, and Knotwork's own fields as X-KNOTWORK-*
+    properties, which Knotwork's import reads back."""
     cards = []
     for person in (
         Person.objects.for_user(user).order_by("name").prefetch_related("tags", "channels")
@@ -143,6 +160,18 @@ def export_vcards(*, user: User) -> str:
                 line.params["TYPE"] = [channel.label.replace('"', "'")]  # no quotes in a param
         if nickname := NICKNAME_LINE.search(person.notes):
             card.add("nickname").value = nickname[1].strip()
+        if person.organisation:
+            card.add("org").value = [person.organisation]
+        if person.role:
+            card.add("title").value = person.role
+        if person.city:
+            address = card.add("adr")
+            address.value = vobject.vcard.Address(city=person.city)
+            address.params["TYPE"] = ["home"]
+        if photo := _photo_base64(person):
+            line = card.add("photo")
+            line.value = f"data:{CONTENT_TYPE};base64,{photo}"
+            line.encoded = True  # a URI: its ";" and "," are not to be escaped as in text
         # Other address books have no spark: it leads the note there, and the import, finding
         # it in X-KNOTWORK-SPARK too, takes it off again.
         note = "\n\n".join(part for part in (person.spark, person.notes) if part)
@@ -168,18 +197,24 @@ class UnreadableExport(ValueError):
     """The file cannot be imported; the message says why, in words for the user."""
 
 
-@transaction.atomic
 def import_account(*, user: User, data: Any) -> int:
-    """Read a Knotwork export back into an empty account, all or nothing. Returns how many
-    people came in."""
+    """Read a Knotwork export back into an empty account, all or nothing, photos included.
+    Returns how many people came in."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise UnreadableExport(_("This is not a Knotwork export."))
     if data.get("version") != VERSION:
         raise UnreadableExport(_("This export comes from another version of Knotwork."))
-    if Person.objects.for_user(user).exists():
-        raise UnreadableExport(_("Import an export into an empty account, so nothing is doubled."))
     try:
-        return _import(user, data)
+        # Photos are written as people are; if anything fails, they go again.
+        with photo_writer() as write, transaction.atomic():
+            if Person.objects.for_user(user).exists():
+                raise UnreadableExport(
+                    _("Import an export into an empty account, so nothing is doubled.")
+                )
+            return _import(user, data, write)
+    except UnreadableExport:
+        raise
+    # A photo that is not one is damage too (PhotoRefused is a ValueError).
     except (KeyError, TypeError, ValueError, IndexError, ValidationError) as error:
         raise UnreadableExport(_("The file is damaged: %(error)s") % {"error": error}) from error
 
@@ -196,8 +231,9 @@ def _checked[M: models.Model](obj: M, *exclude: str) -> M:
     return obj
 
 
-def _import(user: User, data: dict[str, Any]) -> int:
-    """Everything written in bulk: a fixed number of queries for each chunk of rows."""
+def _import(user: User, data: dict[str, Any], write: Callable[[Photo], tuple[str, str]]) -> int:
+    """Everything written in bulk: a fixed number of queries for each chunk of rows. Each
+    photo is read as an upload is, never trusted: only a real image is kept."""
     for field in SETTINGS:
         if field in data["settings"]:
             setattr(user, field, data["settings"][field])
@@ -207,9 +243,19 @@ def _import(user: User, data: dict[str, Any]) -> int:
     people: list[Person] = []
     for rows in _chunks(data["people"]):
         chunk = [
-            _checked(Person(owner=user, **{field: row[field] for field in PERSON_FIELDS}))
+            _checked(
+                Person(
+                    owner=user,
+                    **{field: row[field] for field in PERSON_FIELDS},
+                    **{field: row.get(field, "") for field in LATER_FIELDS},
+                )
+            )
             for row in rows
         ]
+        for person, row in zip(chunk, rows, strict=True):
+            if row.get("photo"):
+                photo = photo_read(data=base64.b64decode(row["photo"]))
+                person.photo, person.photo_thumbnail = write(photo)
         Person.objects.bulk_create(chunk)
         people.extend(chunk)
         pairs = zip(chunk, rows, strict=True)

@@ -38,7 +38,9 @@ class ContactsFileForm(CreatesOnce):
         return upload
 
 
-MAX_EXPORT_BYTES = 20 * 1024 * 1024
+# Room for the photos an export carries in base64: some tens of kilobytes each, so well over a
+# thousand of them.
+MAX_EXPORT_BYTES = 100 * 1024 * 1024
 
 
 class ExportFileForm(forms.Form):
@@ -56,7 +58,7 @@ class ExportFileForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size is None or upload.size > MAX_EXPORT_BYTES:
-            raise ValidationError(_("This file is larger than 20 MB."))
+            raise ValidationError(_("This file is larger than 100 MB."))
         try:
             return json.loads(upload.read())
         except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested beyond reason

@@ -1,6 +1,8 @@
 """Bring people in from a phone's address book (vCard 2.1, 3.0, 4.0) or a CSV from Google
 Contacts, LinkedIn or Excel: read everything into a preview first, write only on confirmation."""
 
+import base64
+import binascii
 import codecs
 import csv
 import datetime
@@ -25,6 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from contacts.forms import MAX_TAGS, validate_channel
 from contacts.models import Channel, Person, Tag
+from contacts.photos import NOT_A_PHOTO, Photo, PhotoRefused, photo_read, photo_writer
 from portability.export import NICKNAME, VCARD_FIELDS
 from portability.models import ImportBatch
 
@@ -64,8 +67,17 @@ NAME_PARTS = [
 # vCard TYPE values that say nothing a person would call a label.
 PLAIN_TYPES = {"internet", "pref", "voice", "x400", "uri"}
 STANDARD_TYPES = {"home", "work", "cell", "fax", "pager", "text", "video", "main", "other"}
-# Properties whose value is one text, where a comma is part of the text.
-ONE_TEXT = {"FN", "NOTE", "TITLE", "ROLE"}
+# Properties whose value is one text, where a comma is part of the text (a photo's data URI
+# has one after "base64").
+ONE_TEXT = {"FN", "NOTE", "TITLE", "ROLE", "PHOTO"}
+# What an entry may bring to a person who lacks it, known or new.
+FILLED = ("organisation", "role", "city")
+PHOTO_FIELDS = ("photo", "photo_thumbnail")
+# Columns for where someone works and lives, in order of preference: Google's older and newer
+# CSV, LinkedIn's and Outlook's.
+ORGANISATION_COLUMNS = ("organization 1 - name", "organization name", "company")
+ROLE_COLUMNS = ("organization 1 - title", "organization title", "position", "job title")
+CITY_COLUMNS = ("home city", "other city", "business city")
 UNESCAPED_COMMA = re.compile(r"(?<!\\),")
 
 
@@ -81,7 +93,9 @@ class Candidate:
     channels: list[list[str]] = field(default_factory=list)  # [kind, value, label]
     tags: list[str] = field(default_factory=list)
     notes: str = ""
-    fields: dict[str, Any] = field(default_factory=dict)  # Knotwork's own, from X-KNOTWORK-*
+    # The person's own fields: organisation, role and city, and Knotwork's X-KNOTWORK-* ones.
+    fields: dict[str, Any] = field(default_factory=dict)
+    photo: dict[str, str] = field(default_factory=dict)  # the Photo's sizes, in base64
     dropped: list[str] = field(default_factory=list)  # values left out, each with why
     error: str = ""
     # Set by matching:
@@ -106,6 +120,11 @@ class Candidate:
 
     def person(self, owner: User) -> Person:
         return Person(owner=owner, name=self.name, notes=self.notes, **self.fields)
+
+    def stored_photo(self) -> Photo | None:
+        if not self.photo:
+            return None
+        return Photo(**{size: base64.b64decode(data) for size, data in self.photo.items()})
 
 
 # Reading the file ----------------------------------------------------------------------------
@@ -201,14 +220,45 @@ def _truncated(lines: list[str]) -> Candidate:
 
 def _from_vcard(chunk: str) -> Candidate:
     try:
-        card = vobject.readOne(_prepared(chunk), ignoreUnreadable=True)
-        return _from_card(card.contents)
+        return _read_card(chunk)
     # vobject raises many kinds, and a damaged card can give values of unexpected shapes:
-    # whatever goes wrong is this card's error.
+    # whatever goes wrong is this card's error, unless it was only the photo (vobject decodes
+    # base64 as it reads, and gives up on the whole card at a damaged photo).
     except Exception as error:
+        without_photo = _without_photo(chunk)
+        if without_photo != chunk:
+            try:
+                candidate = _read_card(without_photo)
+            except Exception:  # noqa: S110 -- the card's own error, below, says what is wrong
+                pass
+            else:
+                candidate.dropped.append(_("Photo: %(why)s") % {"why": NOT_A_PHOTO})
+                return candidate
         return Candidate(
             error=_("This card cannot be read: %(error)s") % {"error": str(error)[:80]}
         )
+
+
+def _read_card(chunk: str) -> Candidate:
+    return _from_card(vobject.readOne(_prepared(chunk), ignoreUnreadable=True).contents)
+
+
+BASE64_LINE = re.compile(r"^[A-Za-z0-9+/=]*$")
+
+
+def _without_photo(chunk: str) -> str:
+    """The card without its PHOTO lines: the property, its folded lines, and the bare base64
+    lines and blank line that end a vCard 2.1 photo."""
+    kept: list[str] = []
+    in_photo = False
+    for line in chunk.split("\n"):
+        name = re.split(r"[;:]", line, maxsplit=1)[0].split(".")[-1].strip().upper()
+        if name == "PHOTO":
+            in_photo = True
+        elif not (in_photo and (line[:1] in {" ", "\t"} or BASE64_LINE.match(line.strip()))):
+            in_photo = False
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def _from_card(contents: dict[str, list[Any]]) -> Candidate:
@@ -219,23 +269,33 @@ def _from_card(contents: dict[str, list[Any]]) -> Candidate:
     if not name and "n" in contents:
         n = contents["n"][0].value
         name = " ".join(_text(p) for p in (n.prefix, n.given, n.additional, n.family) if p)
-    name = name or next(iter(texts("org")), "") or next(iter(texts("nickname")), "")
+    organisations = [
+        organisation
+        for line in contents.get("org", [])
+        if (organisation := ", ".join(p for p in map(_text, _parts(line.value)) if p.strip()))
+    ]
+    name = name or next(iter(organisations), "") or next(iter(texts("nickname")), "")
     fields = {key: found[0] for key, prop in VCARD_FIELDS.items() if (found := texts(prop.lower()))}
+    roles = texts("title") or texts("role")
+    work = {"organisation": organisations[:1], "role": roles[:1], "city": _city(contents)[:1]}
+    fields |= {key: values[0] for key, values in work.items() if values}
     note = "\n".join(texts("note"))
     spark = fields.get("spark", "")
     if spark and note.startswith(spark):  # Knotwork's export puts the spark first in NOTE
         note = note.removeprefix(spark).lstrip("\n")
+    # A second organisation or title has no field: it stays a line of the notes.
     heading = [
         f"{label}: {value}"
-        for key, label in (
-            ("nickname", NICKNAME),
-            ("org", "ORG"),
-            ("title", "TITLE"),
-            ("bday", "BDAY"),
+        for label, values in (
+            (NICKNAME, texts("nickname")),
+            ("ORG", organisations[1:]),
+            ("TITLE", roles[1:]),
+            ("BDAY", texts("bday")),
         )
-        for value in texts(key)
+        for value in values
     ]
     lines = note.split("\n")
+    photo, dropped = _card_photo(contents)
     return Candidate(
         name=name,
         channels=[
@@ -247,13 +307,67 @@ def _from_card(contents: dict[str, list[Any]]) -> Candidate:
         # A heading line already in the note came back from Knotwork's own export.
         notes="\n".join([h for h in heading if h not in lines] + ([note] if note else [])),
         fields=fields,
+        photo=photo,
+        dropped=dropped,
     )
+
+
+def _city(contents: dict[str, list[Any]]) -> list[str]:
+    """The towns of the card's addresses, the home address first: where someone lives."""
+
+    def home(line: Any) -> bool:
+        types = [*line.params.get("TYPE", []), *line.singletonparams]
+        return any("home" in t.lower() for t in types)
+
+    addresses = sorted(contents.get("adr", []), key=lambda line: not home(line))
+    return [city for line in addresses if (city := _text(getattr(line.value, "city", "")).strip())]
+
+
+def _card_photo(contents: dict[str, list[Any]]) -> tuple[dict[str, str], list[str]]:
+    """The card's first photo that is in the card itself (base64, or a data: URI), read and
+    ready to store; why a photo was left out, if one was. A photo the card only links to is
+    never fetched: no request leaves the server for it."""
+    dropped: list[str] = []
+    for line in contents.get("photo", []):
+        data = _photo_data(line.value)
+        if data is None:
+            continue
+        try:
+            photo = photo_read(data=data)
+        except PhotoRefused as error:
+            dropped.append(_("Photo: %(why)s") % {"why": error})
+            continue
+        sizes = asdict(photo).items()
+        return {size: base64.b64encode(content).decode() for size, content in sizes}, []
+    return {}, dropped
+
+
+def _photo_data(value: Any) -> bytes | None:
+    """A photo's bytes: vobject decodes base64 (vCard 2.1 and 3.0) itself; vCard 4.0 writes a
+    data: URI. None for anything else, which is a link."""
+    if isinstance(value, bytes):
+        return value
+    text = _text(value).strip()
+    if not text.lower().startswith("data:"):
+        return None
+    header, _comma, payload = text.partition(",")
+    if not header.lower().endswith(";base64"):
+        return None  # a picture written out as URL-escaped text: no phone writes one
+    try:
+        return base64.b64decode("".join(payload.split()))
+    except (binascii.Error, ValueError):
+        return b""  # not base64: refused as not a photo
 
 
 def _text(value: Any) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return " ".join(_text(v) for v in value) if isinstance(value, list) else str(value)
+
+
+def _parts(value: Any) -> list[Any]:
+    """A structured value's parts (ORG: the organisation, then its units)."""
+    return value if isinstance(value, list) else [value]
 
 
 def _list(value: Any) -> list[str]:
@@ -400,18 +514,17 @@ def _from_row(row: dict[str, str]) -> Candidate:
         f"{label}: {row[key]}"
         for key, label in (
             ("nickname", NICKNAME),
-            ("organization name", "ORG"),
-            ("organization 1 - name", "ORG"),
-            ("organization title", "TITLE"),
-            ("organization 1 - title", "TITLE"),
-            ("company", "Company"),
-            ("position", "Position"),
             ("connected on", "Connected on"),
             ("notes", "Notes"),
             ("birthday", "BDAY"),
         )
         if row.get(key)
     ]
+    work = {
+        "organisation": next((row[k] for k in ORGANISATION_COLUMNS if row.get(k)), ""),
+        "role": next((row[k] for k in ROLE_COLUMNS if row.get(k)), ""),
+        "city": _row_city(row),
+    }
     # Labels that start with "* " are Google's own groups, like "* myContacts".
     labels = [t.strip() for t in row.get("labels", "").split(":::") if t.strip()[:2] != "* "]
     return Candidate(
@@ -419,7 +532,23 @@ def _from_row(row: dict[str, str]) -> Candidate:
         channels=[*emails, *values("phone", "phone"), *links],
         tags=labels,
         notes="\n".join(notes),
+        fields={key: value for key, value in work.items() if value},
     )
+
+
+def _row_city(row: dict[str, str]) -> str:
+    """Where someone lives: Google's numbered addresses ("Address 1 - City", with the home one
+    first by its type or label), else Outlook's "Home City" and the rest."""
+    numbered = sorted(
+        (key.removesuffix(" - city") for key in row if re.fullmatch(r"address \d+ - city", key)),
+        key=lambda address: (
+            "home"
+            not in (row.get(f"{address} - type", "") + row.get(f"{address} - label", "")).lower()
+        ),
+    )
+    cities = [row.get(f"{address} - city", "") for address in numbered]
+    cities += [row.get(column, "") for column in CITY_COLUMNS]
+    return next((city.split(":::")[0].strip() for city in cities if city.strip()), "")
 
 
 # Checking each entry
@@ -535,16 +664,22 @@ def _channel_key(kind: str, value: str) -> str:
 
 @dataclass
 class _Known:
-    """The user's people as matching needs them, read in two queries."""
+    """The user's people as matching and filling in need them, read in two queries."""
 
     names: dict[int, str]
     channels: dict[int, list[tuple[str, str, str]]]  # person: (kind, key, value)
     by_channel: dict[tuple[str, str], list[int]]
     by_name: dict[str, list[int]]
+    # What an entry may fill in, as each person has it now: FILLED, then the photo's two files.
+    filled: dict[int, tuple[str, ...]]
 
     @classmethod
     def load(cls, user: User) -> "_Known":
-        names = dict(Person.objects.for_user(user).order_by("pk").values_list("pk", "name"))
+        names: dict[int, str] = {}
+        filled: dict[int, tuple[str, ...]] = {}
+        people = Person.objects.for_user(user).order_by("pk")
+        for pk, name, *values in people.values_list("pk", "name", *FILLED, *PHOTO_FIELDS):
+            names[pk], filled[pk] = name, tuple(values)
         channels: dict[int, list[tuple[str, str, str]]] = {}
         by_channel: dict[tuple[str, str], list[int]] = {}
         rows = Channel.objects.filter(person__owner=user).order_by("pk")
@@ -557,7 +692,7 @@ class _Known:
         for pk, name in names.items():
             if key := name_key(name):
                 by_name.setdefault(key, []).append(pk)
-        return cls(names, channels, by_channel, by_name)
+        return cls(names, channels, by_channel, by_name, filled)
 
 
 def match(*, user: User, candidates: list[Candidate], offset: int = 0) -> list[Candidate]:
@@ -636,7 +771,8 @@ def apply(
     merges = set(batch.merges)
     for start in range(0, len(batch.candidates), CHUNK):
         rows = batch.candidates[start : start + CHUNK]
-        with transaction.atomic():
+        # A chunk that fails takes its photos' files with it.
+        with photo_writer() as write, transaction.atomic():
             # The batch's row lock makes a second run (a retry while a lost task came back)
             # wait for this chunk, then match against what it wrote.
             if (
@@ -646,17 +782,21 @@ def apply(
                 .first()
             ):
                 break  # discarded, or given up as stalled, meanwhile
-            new, known = _apply_chunk(batch.owner, rows, start, merges)
+            new, known = _apply_chunk(batch.owner, rows, start, merges, write)
         created, updated = created + new, updated + known
         progress(start + len(rows))
     return created, updated
 
 
 def _apply_chunk(
-    user: User, rows: list[dict[str, Any]], offset: int, merges: set[int]
+    user: User,
+    rows: list[dict[str, Any]],
+    offset: int,
+    merges: set[int],
+    write: Callable[[Photo], tuple[str, str]],
 ) -> tuple[int, int]:
     """One chunk in a fixed number of queries: the people and their channels are read at
-    once, new people, new channels and tags are written at once."""
+    once; new people, what known ones lacked, new channels and tags are written at once."""
     known = _Known.load(user)
     previewed = [row["match_id"] for row in rows]
     candidates = _match(known, [Candidate(**row) for row in rows], offset)
@@ -676,7 +816,9 @@ def _apply_chunk(
             someone = c.person(user)
             new.append(someone)
             target[index] = someone
+    filled = _fill(known, target, candidates, offset, write)
     Person.objects.bulk_create(new)
+    Person.objects.bulk_update(filled, [*FILLED, *PHOTO_FIELDS])
 
     def pk(person: int | Person) -> int:
         return person if isinstance(person, int) else person.pk
@@ -697,6 +839,37 @@ def _apply_chunk(
     Channel.objects.bulk_create(channels)
     _tags_add(user, tags)
     return len(new), len(target) - len(new)
+
+
+def _fill(
+    known: _Known,
+    target: dict[int, int | Person],
+    candidates: list[Candidate],
+    offset: int,
+    write: Callable[[Photo], tuple[str, str]],
+) -> list[Person]:
+    """Give each person the organisation, role, city and photo they lack, from the first entry
+    that has them: a known person (returned, to be updated) keeps what they have, and a second
+    entry for one new person adds to the first."""
+    existing: dict[int, Person] = {}
+    for index, person in target.items():
+        c = candidates[index - offset]
+        if isinstance(person, int):
+            if person not in existing:
+                values = dict(zip((*FILLED, *PHOTO_FIELDS), known.filled[person], strict=True))
+                existing[person] = Person(pk=person, **values)
+            person = existing[person]
+        for name in FILLED:
+            if not getattr(person, name) and c.fields.get(name):
+                setattr(person, name, c.fields[name])
+        if not person.photo and (photo := c.stored_photo()):
+            person.photo, person.photo_thumbnail = write(photo)
+    return [
+        person
+        for pk, person in existing.items()
+        if tuple(str(getattr(person, name)) for name in (*FILLED, *PHOTO_FIELDS))
+        != known.filled[pk]
+    ]
 
 
 def _tags_add(user: User, wanted: dict[int, list[str]]) -> None:

@@ -162,11 +162,14 @@ IMPORT_PAGE_SIZE = 100
 def import_preview(request: AuthedRequest, batch_pk: int) -> HttpResponse:
     """The preview, 100 entries of one kind (new, known, maybe, errors) at a time; or, while
     the file is read or written, the progress, which reloads the page once it is over."""
-    batch = get_owned_or_404(ImportBatch, request.user, pk=batch_pk)
     if request.htmx.target == "import-progress":
+        # Polled every few seconds: without the entries, which photos make large.
+        progress = ImportBatch.objects.defer("candidates", "content")
+        batch = get_owned_or_404(progress, request.user, pk=batch_pk)
         if not batch.busy:
             return HttpResponseClientRefresh()
         return render(request, "portability/import_preview.html#progress", {"batch": batch})
+    batch = get_owned_or_404(ImportBatch, request.user, pk=batch_pk)
     counts = Counter(row["status"] for row in batch.candidates)
     show = request.GET.get("show", "")
     if show not in IMPORT_TABS:  # the kind that most needs a look first

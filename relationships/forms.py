@@ -1,5 +1,5 @@
-"""The reach-out page's small forms: snooze someone, change how often to be in touch, and
-merge two people who are one."""
+"""The core's small forms: snooze someone, change how often to be in touch, merge two people who
+are one, and the city you are travelling to."""
 
 import datetime
 from typing import Any
@@ -52,6 +52,20 @@ class CadenceForm(forms.ModelForm[Person]):
         model = Person
         fields = ["cadence_days"]
         labels = {"cadence_days": gettext_lazy("Every (days)")}
+
+
+class TravellingForm(forms.Form):
+    city = forms.CharField(
+        label=gettext_lazy("Travelling to"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "autocomplete": "off", "list": "city-suggestions"}
+        ),
+    )
+
+    def clean_city(self) -> str:
+        return " ".join(str(self.cleaned_data["city"]).split())
 
 
 class MergeForm(forms.Form):

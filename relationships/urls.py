@@ -10,4 +10,5 @@ urlpatterns = [
     path("people/<int:pk>/cadence/", views.change_cadence, name="cadence"),
     path("people/<int:pk>/merge/", views.merge, name="merge"),
     path("search/", views.search, name="search"),
+    path("travelling/", views.travelling, name="travelling"),
 ]

@@ -2,6 +2,7 @@
 one search over everything."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,11 +14,12 @@ from common.ownership import get_owned_or_404
 from common.types import AuthedRequest
 from contacts.models import Person
 from conversations.services import touch_record
-from relationships.forms import CadenceForm, MergeForm, SnoozeForm
+from relationships.forms import CadenceForm, MergeForm, SnoozeForm, TravellingForm
 from relationships.services.merge import people_merge
 from relationships.services.reach_out import person_snooze, reach_out
 from relationships.services.search import search_everything
 from relationships.services.timeline import Cursor, timeline_page
+from relationships.services.travelling import city_counts, city_people
 
 
 @require_GET
@@ -44,6 +46,27 @@ def search(request: AuthedRequest) -> HttpResponse:
     if request.htmx.target == "search-results":
         template += "#results"
     return render(request, template, {"q": text, "hits": hits})
+
+
+TRAVELLING_PAGE_SIZE = 50
+
+
+@require_GET
+def travelling(request: AuthedRequest) -> HttpResponse:
+    """Travelling to a city: everyone who lives there, the closest first, with when you last
+    spoke; before a city is typed, the cities your people live in."""
+    form = TravellingForm(request.GET)
+    city = form.cleaned_data["city"] if form.is_valid() else ""
+    context: dict[str, object] = {"form": form, "city": city}
+    if city:
+        people = city_people(user=request.user, city=city)
+        context["page"] = Paginator(people, TRAVELLING_PAGE_SIZE).get_page(request.GET.get("page"))
+    else:
+        context["cities"] = city_counts(user=request.user)
+    template = "relationships/travelling.html"
+    if request.htmx.target == "travelling-results":
+        template += "#results"
+    return render(request, template, context)
 
 
 def _reach_out_response(request: AuthedRequest) -> HttpResponse:

@@ -42,6 +42,12 @@ def _isolated_cache(settings: object) -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Photos a test stores go to a folder of its own, never into the project's."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def alice(db: None) -> User:
     return UserFactory(username="alice", email="alice@example.org", first_name="Alice")

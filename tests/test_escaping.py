@@ -100,8 +100,14 @@ def test_the_walk_reaches_every_kind_of_page(walked):
         "/digest/preview/email/",
         "/data/",
         "/account/settings/",
+        "/travelling/",
     } <= urls
     assert any(url.startswith("/data/contacts/") for url in urls)  # the import preview
+    # Everyone in the seeded person's city, reached from their card and from the city list.
+    assert any(r.url.startswith("/travelling/?city=") and r.status == 200 for r in walked)
+    assert any(r.url.startswith("/people/?organisation=") and r.status == 200 for r in walked)
+    photos = [r for r in walked if "/photo/" in r.url and r.status == 200]
+    assert {r.content_type for r in photos} == {"image/jpeg"}
     assert any("part=" in r.url for r in walked)  # the person page's htmx partials
 
 

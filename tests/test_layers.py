@@ -22,6 +22,10 @@ REVIEWED_LINKS = {
     ("accounts/delete_account.html", "portability"),
     # Logging out with capture entries waiting offers to send them first.
     ("account/_logout_form.html", "capture"),
+    # "Travelling to …" (the core's, as it ranks by muscle) is found from the people list, and
+    # from the city someone lives in on their card.
+    ("contacts/person_list.html", "relationships"),
+    ("contacts/_person_card.html", "relationships"),
 }
 
 

@@ -12,12 +12,19 @@ from contacts.models import Person
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
 from portability.models import ImportBatch
-from tests.factories import ConversationFactory, FavourFactory, PersonFactory, StoryFactory
+from tests.factories import (
+    ConversationFactory,
+    FavourFactory,
+    PersonFactory,
+    StoryFactory,
+    with_photo,
+)
 
 # For each (app namespace, URL argument), the object it names, made for a given owner.
 # A new object URL fails the test below until its kind of object is added here.
 OWNED_OBJECTS: dict[tuple[str, str], Callable[[User], models.Model]] = {
-    ("contacts", "pk"): lambda owner: PersonFactory(owner=owner),
+    # With a photo, so that its addresses answer the owner.
+    ("contacts", "pk"): lambda owner: with_photo(PersonFactory(owner=owner)),
     ("relationships", "pk"): lambda owner: PersonFactory(owner=owner),
     ("conversations", "pk"): lambda owner: ConversationFactory(owner=owner),
     ("conversations", "story_pk"): lambda owner: StoryFactory(owner=owner),
@@ -59,6 +66,10 @@ def test_the_walk_finds_the_object_urls():
         "contacts:edit",
         "contacts:archive",
         "conversations:story_edit",
+        "contacts:photo",
+        "contacts:photo_thumbnail",
+        "contacts:photo_upload",
+        "contacts:photo_remove",
     } <= names
 
 

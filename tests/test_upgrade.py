@@ -57,7 +57,11 @@ def fill(apps: Apps) -> dict[str, int]:
         username="helga-user", email="owner@example.org", language="de"
     )
     person = apps.get_model("contacts", "Person").objects.create(
-        owner=user, name="Tomás Herrera", spark="Sailed to Lisbon", met_on=DAY
+        owner=user,
+        name="Tomás Herrera",
+        spark="Sailed to Lisbon",
+        met_on=DAY,
+        notes="ORG: Lisboa Vela\nTITLE: Skipper\nLoves the sea",  # as imports wrote them
     )
     tag = apps.get_model("contacts", "Tag").objects.create(owner=user, name="sailing")
     person.tags.add(tag)
@@ -96,6 +100,11 @@ def test_the_last_release_upgrades_keeping_every_row(last_release: Apps):
 
     person = Person.objects.get(pk=ids["person"])
     assert (person.name, person.spark, person.met_on) == ("Tomás Herrera", "Sailed to Lisbon", DAY)
+    assert (person.organisation, person.role, person.notes) == (
+        "Lisboa Vela",
+        "Skipper",
+        "Loves the sea",
+    )
     assert [t.name for t in Tag.objects.filter(people=person)] == ["sailing"]
     assert Channel.objects.get(person=person).value == "t@example.org"
     conversation = Conversation.objects.get(people=person)

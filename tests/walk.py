@@ -29,6 +29,7 @@ from digest.services import Action, action_token
 from favours.models import Favour
 from portability.models import ImportBatch
 from relationships.services.muscles import muscles_recompute
+from tests.factories import with_photo
 
 LONG_AGO = datetime.date(2020, 3, 1)
 
@@ -91,6 +92,7 @@ def seed_account(owner: User, text: Callable[[int], str], client: Client) -> See
     fill_text(owner, text, seeded)
     person = Person.objects.create(owner=owner, name="x", met_on=LONG_AGO)
     fill_text(person, text, seeded)
+    with_photo(person)
     wanted = Person.objects.create(owner=owner, name="x", status=Person.Status.WANT_TO_MEET)
     fill_text(wanted, text, seeded)
     tag = Tag.objects.create(owner=owner, name="x")

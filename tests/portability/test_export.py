@@ -1,21 +1,26 @@
+import base64
 import copy
 import datetime
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 import vobject
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
+from django.utils import translation
+from PIL import Image
 
 from accounts.models import User
 from contacts.models import Person
 from conversations.models import Story, Touch
-from portability.export import export_account, import_account
+from portability.export import UnreadableExport, export_account, import_account
 from relationships.models import Muscle
 from tests.conftest import PASSWORD
 from tests.factories import (
@@ -27,6 +32,7 @@ from tests.factories import (
     TagFactory,
     UserFactory,
     drawn_form,
+    with_photo,
 )
 
 
@@ -39,7 +45,11 @@ def rich_account(user: User) -> None:
         cadence_days=14,
         is_knot=True,
         notes="Née Vogt",
+        organisation="Bäckerei Weber, Vertrieb",
+        role="Head of Sales",
+        city="München",
     )
+    with_photo(helga)
     jonas = PersonFactory(owner=user, name="Jonas Weber", status="want_to_meet", archived=True)
     helga.tags.add(TagFactory(owner=user, name="mentor"), TagFactory(owner=user, name="Munich"))
     ChannelFactory(person=helga, kind="email", value="helga@example.org", label="work")
@@ -70,7 +80,17 @@ def rich_account(user: User) -> None:
 
 
 def without_timestamp(data: dict) -> dict:
-    return {key: value for key, value in data.items() if key != "exported_at"}
+    """The export as it must come back: all but when it was made, and the photos' bytes, which
+    the import reads and encodes again (`photo_sizes` compares what they show)."""
+    people = [{**person, "photo": bool(person["photo"])} for person in data["people"]]
+    return {key: value for key, value in data.items() if key != "exported_at"} | {"people": people}
+
+
+def photo_sizes(data: dict) -> list[tuple[int, int] | None]:
+    return [
+        Image.open(io.BytesIO(base64.b64decode(p["photo"]))).size if p["photo"] else None
+        for p in data["people"]
+    ]
 
 
 def test_export_then_import_into_an_empty_account_round_trips_field_for_field(
@@ -86,6 +106,49 @@ def test_export_then_import_into_an_empty_account_round_trips_field_for_field(
     assert without_timestamp(export_account(user=bob)) == without_timestamp(
         export_account(user=alice)
     )
+    assert photo_sizes(export_account(user=bob)) == photo_sizes(export_account(user=alice))
+    helga = Person.objects.for_user(bob).get(name="Helga Brandt")
+    assert bob_client.get(helga.thumbnail_url).status_code == 200
+
+
+def test_the_export_holds_work_town_and_the_photo(alice_client: Client, alice: User):
+    rich_account(alice)
+    data = alice_client.get(reverse("portability:export_json")).json()
+    helga = next(p for p in data["people"] if p["name"] == "Helga Brandt")
+    assert (helga["organisation"], helga["role"], helga["city"]) == (
+        "Bäckerei Weber, Vertrieb",
+        "Head of Sales",
+        "München",
+    )
+    stored = Person.objects.get(name="Helga Brandt").photo
+    assert base64.b64decode(helga["photo"]) == stored.open("rb").read()
+    assert next(p for p in data["people"] if p["name"] == "Jonas Weber")["photo"] is None
+
+
+def test_an_export_from_before_work_and_photos_still_imports(alice: User):
+    rich_account(UserFactory())
+    data = export_account(user=User.objects.exclude(pk=alice.pk).get())
+    for person in data["people"]:
+        for field in ("organisation", "role", "city", "photo"):
+            del person[field]
+    assert import_account(user=alice, data=data) == 2
+    helga = Person.objects.for_user(alice).get(name="Helga Brandt")
+    assert (helga.organisation, helga.city, helga.photo.name) == ("", "", "")
+
+
+def test_an_export_whose_photo_is_not_one_is_refused_and_leaves_no_file(alice: User):
+    rich_account(UserFactory())
+    data = export_account(user=User.objects.exclude(pk=alice.pk).get())
+    data["people"][1]["photo"] = base64.b64encode(b"<svg onload=alert(1)>").decode()
+    before = sorted(Path(settings.MEDIA_ROOT).rglob("*.jpg"))
+    with (
+        translation.override("en"),
+        pytest.raises(UnreadableExport, match="This is not a photo Knotwork can read"),
+    ):
+        import_account(user=alice, data=data)
+    assert not Person.objects.for_user(alice).exists()
+    # Helga's photo, written before Jonas's failed, went again.
+    assert sorted(Path(settings.MEDIA_ROOT).rglob("*.jpg")) == before
 
 
 def test_the_export_keeps_the_snooze_date(alice_client: Client, alice: User):
@@ -105,6 +168,7 @@ def test_the_export_holds_only_my_data(alice_client: Client, alice: User):
 
 def test_people_export_as_vcard_4(alice_client: Client, alice: User):
     rich_account(alice)
+    Person.objects.filter(name="Helga Brandt").update(organisation="Acme, Inc.")
     Person.objects.filter(name="Helga Brandt").update(notes="NICKNAME: Hexe\nNée Vogt")
     text = alice_client.get(reverse("portability:export_vcf")).content.decode()
     cards = list(vobject.readComponents(io.StringIO(text)))
@@ -115,6 +179,14 @@ def test_people_export_as_vcard_4(alice_client: Client, alice: User):
     assert helga.tel.value == "+49 89 123456"
     assert sorted(helga.categories.value) == ["Munich", "mentor"]
     assert helga.nickname.value == "Hexe"
+    assert helga.org.value == ["Acme, Inc."]
+    assert "ORG:Acme\\, Inc." in text
+    assert helga.title.value == "Head of Sales"
+    assert (helga.adr.value.city, helga.adr.params["TYPE"]) == ("München", ["home"])
+    # The photo as a data URI, written as one: no escaped ";" or "," in it.
+    assert "PHOTO:data:image/jpeg;base64,/9j/" in text
+    photo = text.split("PHOTO:data:image/jpeg;base64,")[1].split()[0]
+    assert base64.b64decode(photo) == Person.objects.get(name="Helga Brandt").photo.open().read()
     # Other address books have no spark, so it leads the note.
     assert helga.note.value == (
         "Told a great story about sailing to Lisbon.\n\nNICKNAME: Hexe\nNée Vogt"
@@ -136,6 +208,7 @@ def test_people_export_as_vcard_4(alice_client: Client, alice: User):
 
 PERSON_FIELDS = ["name", "spark", "met_at", "met_on", "circle", "cadence_days", "is_knot"]
 PERSON_FIELDS += ["status", "notes", "archived", "tags", "channels"]
+PERSON_FIELDS += ["organisation", "role", "city"]
 
 
 def people_as_vcard_carries_them(user: User) -> list[dict[str, Any]]:
@@ -166,8 +239,12 @@ def test_a_vcard_export_imported_into_a_fresh_account_keeps_every_field_vcard_ca
     import_contacts(bob_client, "knotwork-people.vcf", exported)
 
     fynn = Person.objects.for_user(alice).get(name="Fynn Çelik")
-    assert fynn.notes == "NICKNAME: Fy\nORG: Kletterhalle\nClimbs, cooks, laughs"
+    assert fynn.notes == "NICKNAME: Fy\nClimbs, cooks, laughs"
+    assert fynn.organisation == "Kletterhalle"
     assert people_as_vcard_carries_them(bob) == people_as_vcard_carries_them(alice)
+    # The photo came along too.
+    photos = {p["name"]: bool(p["photo"]) for p in export_account(user=bob)["people"]}
+    assert photos == {"Helga Brandt": True, "Jonas Weber": False, "Fynn Çelik": False}
 
 
 def test_an_import_is_refused_clearly_and_writes_nothing(alice_client: Client, alice: User):

@@ -663,7 +663,8 @@ def test_google_csv_headers_current_and_older(alice_client: Client, alice: User,
     confirm(alice_client, uploaded(alice_client, "contacts.csv", text.encode()))
     helga = Person.objects.for_user(alice).get()
     assert helga.name == "Helga Brandt"
-    assert helga.notes == "NICKNAME: Hexe\nORG: Alpenverein\nTITLE: Chair"
+    assert helga.notes == "NICKNAME: Hexe"
+    assert (helga.organisation, helga.role) == ("Alpenverein", "Chair")
     assert sorted(t.name for t in helga.tags.all()) == ["Mentors", "Munich"]
 
 

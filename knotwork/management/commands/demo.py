@@ -253,6 +253,21 @@ PEOPLE = [
     ),
 ]
 
+# name: (organisation, role, lives in)
+WORK_AND_TOWN = {
+    "Helga Brandt": ("Deutscher Alpenverein", "Chair of the Munich section", "München"),
+    "Jonas Weber": ("Bäckerei Weber eG", "Baker and co-founder", "Berlin"),
+    "Priya Raman": ("Lisbon Logistics", "Founder", "Lisbon"),
+    "Marcus Oyelaran": ("", "Leadership coach", "Hamburg"),
+    "Sophie Lambert": ("Zalando", "Product manager", "Berlin"),
+    "Ingrid Larsen": ("Nordic Bank", "Advisor", "Oslo"),
+    "Samuel Brooks": ("Radio Eins", "Host", "Berlin"),
+    "Elif Yilmaz": ("Translate.io", "Founder", "Potsdam"),
+    "Oliver Grant": ("", "", "Edinburgh"),
+    "Anneliese Vogt": ("", "Bookbinder", "Leipzig"),
+    "Tom Fletcher": ("Zalando", "Engineer", "Berlin"),
+}
+
 # name: (days ago, kind, place, story, topics, ask about it in N days or None)
 CONVERSATIONS: dict[str, list[tuple[int, str, str, str, str, int | None]]] = {
     "Helga Brandt": [
@@ -418,6 +433,10 @@ class Command(BaseCommand):
             handle = name.split()[0].lower().replace("'", "")
             Channel.objects.create(
                 person=person, kind=Channel.Kind.EMAIL, value=f"{handle}@example.org"
+            )
+        for name, (organisation, role, city) in WORK_AND_TOWN.items():
+            Person.objects.filter(owner=user, name=name).update(
+                organisation=organisation, role=role, city=city
             )
         people = {p.name: p for p in Person.objects.for_user(user)}
         for name, talks in CONVERSATIONS.items():
