@@ -1,6 +1,5 @@
 """Forms for the sign-up extras and the user's preferences."""
 
-import zoneinfo
 from typing import Any
 
 from django import forms
@@ -9,7 +8,22 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import TIME_ZONES, User
+
+
+def _city(zone: str) -> str:
+    """A zone's city, as people type it: "new york" for America/New_York."""
+    return zone.rpartition("/")[2].replace("_", " ").casefold()
+
+
+def _zones_by_city() -> dict[str, list[str]]:
+    cities: dict[str, list[str]] = {}
+    for zone in sorted(TIME_ZONES):
+        cities.setdefault(_city(zone), []).append(zone)
+    return cities
+
+
+ZONES_BY_CITY = _zones_by_city()
 
 
 class SignupExtrasForm(forms.Form):
@@ -21,15 +35,30 @@ class SignupExtrasForm(forms.Form):
         language = translation.get_language_from_request(request)
         user.language = User.Language.GERMAN if language.startswith("de") else User.Language.ENGLISH
         zone = self.cleaned_data.get("time_zone", "")
-        if zone in zoneinfo.available_timezones():
+        if zone in TIME_ZONES:
             user.time_zone = zone
         user.save(update_fields=["language", "time_zone"])
 
 
+def time_zones_like(typed: str, *, limit: int = 8) -> list[str]:
+    """The zones holding what was typed, case and underscores aside; a zone whose city starts
+    with it first ("ber" offers Europe/Berlin before Atlantic/Bermuda's neighbours)."""
+    wanted = " ".join(typed.replace("_", " ").split()).casefold()
+    if not wanted:
+        return []
+    found = [zone for zone in TIME_ZONES if wanted in zone.replace("_", " ").casefold()]
+    return sorted(found, key=lambda zone: (not _city(zone).startswith(wanted), zone))[:limit]
+
+
 class PreferencesForm(forms.ModelForm[User]):
-    time_zone = forms.ChoiceField(
+    # Typed with suggestions, not picked from a list of some 600 zones sent with every page.
+    time_zone = forms.CharField(
         label=_("Time zone"),
-        choices=[(zone, zone) for zone in sorted(zoneinfo.available_timezones())],
+        max_length=64,
+        help_text=_("A city in your time zone, such as Berlin or New York."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "list": "time_zone-suggestions", "spellcheck": "false"}
+        ),
     )
 
     class Meta:
@@ -44,6 +73,19 @@ class PreferencesForm(forms.ModelForm[User]):
             "digest_hour",
         ]
         labels = {"first_name": _("Your name")}
+
+    def clean_time_zone(self) -> str:
+        """A zone's own name, case aside, or the name of its city."""
+        typed = " ".join(self.cleaned_data["time_zone"].replace("_", " ").split()).casefold()
+        named = [zone for zone in TIME_ZONES if zone.replace("_", " ").casefold() == typed]
+        # A city in two zones' names (America/Indianapolis, America/Indiana/Indianapolis): the
+        # shorter is the usual one.
+        candidates = named or ZONES_BY_CITY.get(typed, [])
+        if candidates:
+            return min(candidates, key=len)
+        raise ValidationError(
+            _("There is no time zone of that name. Type a city in yours, such as Berlin.")
+        )
 
 
 class DeleteAccountForm(forms.Form):

@@ -7,10 +7,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRefresh
 
-from accounts.forms import DeleteAccountForm, PreferencesForm
+from accounts.forms import DeleteAccountForm, PreferencesForm, time_zones_like
 from common.types import AuthedRequest
 
 
@@ -25,6 +25,12 @@ def preferences(request: AuthedRequest) -> HttpResponse:
             return HttpResponseClientRefresh()
         return redirect("accounts:preferences")
     return render(request, "accounts/preferences.html", {"form": form})
+
+
+@require_GET
+def time_zone_suggest(request: AuthedRequest) -> HttpResponse:
+    typed = str(request.GET.get("time_zone", ""))[:64]
+    return render(request, "_suggestions.html", {"options": time_zones_like(typed)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,12 +1,13 @@
 """Forms for people, their channels and the people list's filters."""
 
 import re
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -57,6 +58,7 @@ class PersonForm(CreatesOnce, forms.ModelForm[Person]):
         # The user's own values are offered as they type (contacts:suggest_value).
         for name in SUGGESTED:
             self.fields[name].widget.attrs.update(autocomplete="off", list=f"{name}-suggestions")
+        self.fields["tag_names"].widget.attrs.update(autocomplete="off", list="tag-suggestions")
         if self.instance.pk:
             self.initial["tag_names"] = ", ".join(t.name for t in self.instance.tags.all())
 
@@ -81,7 +83,7 @@ class PersonForm(CreatesOnce, forms.ModelForm[Person]):
         return person
 
     def _tag(self, name: str) -> Tag:
-        tag = Tag.objects.for_user(self.owner).filter(name__iexact=name).first()
+        tag = Tag.objects.for_user(self.owner).named(name).first()
         return tag or Tag.objects.create(owner=self.owner, name=name)
 
 
@@ -127,9 +129,9 @@ class PersonFilterForm(forms.Form):
     circle = forms.ChoiceField(
         label=_("Circle"), required=False, choices=[("", _("All circles")), *Circle.choices]
     )
-    tag = forms.ModelChoiceField(
-        label=_("Tag"), required=False, queryset=Tag.objects.none(), empty_label=_("All tags")
-    )
+    # Typed with suggestions, not picked from a list: a list of thousands of tags is too long
+    # to send with every page, or to scroll.
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=50)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -143,11 +145,17 @@ class PersonFilterForm(forms.Form):
 
     def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField[Tag], self.fields["tag"]).queryset = Tag.objects.for_user(owner)
+        self.owner = owner
         self.fields["q"].widget.attrs.update(type="search", autocomplete="off")
-        self.fields["organisation"].widget.attrs.update(
-            type="search", autocomplete="off", list="organisation-suggestions"
-        )
+        for name in ("organisation", "tag"):
+            self.fields[name].widget.attrs.update(
+                type="search", autocomplete="off", list=f"{name}-suggestions"
+            )
+
+    def clean_tag(self) -> QuerySet[Tag] | None:
+        """The tag named, as a lookup the people query uses: a name no tag has finds nobody."""
+        name = self.cleaned_data["tag"]
+        return Tag.objects.for_user(self.owner).named(name) if name else None
 
 
 class PhotoForm(forms.Form):

@@ -1,8 +1,6 @@
 """People: who someone is to you, how you met, and how to reach them."""
 
 import datetime
-from functools import reduce
-from operator import or_
 from pathlib import Path
 from typing import ClassVar
 
@@ -10,8 +8,8 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, CharField, Q, Value, When
-from django.db.models.functions import Lower, Upper
+from django.db.models import Case, CharField, Q, Subquery, Value, When
+from django.db.models.functions import Concat, Lower, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -36,11 +34,20 @@ DEFAULT_CADENCE_DAYS = {
 }
 
 
+class TagQuerySet(OwnedQuerySet["Tag"]):
+    def named(self, name: str) -> "TagQuerySet":
+        """The tag called `name`, case aside, found through the unique index on its lower case."""
+        return self.alias(key=Lower("name")).filter(key=Lower(Value(name.strip())))
+
+    def containing(self, typed: str) -> "TagQuerySet":
+        return self.filter(name__icontains=typed.strip())
+
+
 class Tag(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("name"), max_length=50)
 
-    objects = OwnedQuerySet.as_manager()
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar = [Lower("name")]
@@ -50,6 +57,18 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# What the people list's search box looks through, folded once when a person is saved: a word
+# typed is then one "contains" on one column, which a trigram index serves, instead of six
+# columns folded again for every row on every keystroke.
+LISTED_FIELDS = ("name", "spark", "met_at", "organisation", "role", "city")
+LISTED_TEXT = Fold(
+    Concat(
+        *[part for field in LISTED_FIELDS for part in (Value(" "), field)][1:],
+        output_field=models.TextField(),
+    )
+)
 
 
 # How alike a typed name and a person's name must be, word by word, to offer the person: enough
@@ -85,31 +104,34 @@ class PersonQuerySet(OwnedQuerySet["Person"]):
             .order_by("-likeness", Upper("name"), "pk")
         )
 
+    def after(self, pk: int) -> "PersonQuerySet":
+        """The people after the one with this id in the list's order (name, then id): a page
+        that starts there is read through the list's index however deep in the list it lies."""
+        key = Subquery(Person.objects.filter(pk=pk).values(key=Upper("name"))[:1])
+        return self.alias(key=Upper("name")).filter(Q(key__gt=key) | Q(key=key, pk__gt=pk))
+
     def filtered(
         self,
         *,
         q: str = "",
         organisation: str = "",
         circle: str = "",
-        tag: "Tag | None" = None,
+        tag: "models.QuerySet[Tag] | None" = None,
         status: str = "",
     ) -> "PersonQuerySet":
         """The people list's filters; archived people only show when asked for. Text matches
         any part, case and accents aside: "siemens" finds everyone at Siemens Healthineers."""
         people = self.filter(archived=(status == "archived"))
-        if q:
-            searched = ("name", "spark", "met_at", "organisation", "role", "city")
-            people = people.alias(**{f"folded_{field}": Fold(field) for field in searched}).filter(
-                reduce(or_, (Q(**{f"folded_{field}__contains": folded(q)}) for field in searched))
-            )
+        for word in q.split():
+            people = people.filter(listed__contains=folded(word))
         if organisation:
             people = people.alias(works_at=Fold("organisation")).filter(
                 works_at__contains=folded(organisation.strip())
             )
         if circle:
             people = people.filter(circle=circle)
-        if tag:
-            people = people.filter(tags=tag)
+        if tag is not None:
+            people = people.filter(tags__in=tag)
         if status == "knot":
             people = people.filter(is_knot=True)
         elif status in Person.Status.values:
@@ -168,6 +190,9 @@ class Person(models.Model):
         ("city", "B"),
         ("notes", "C"),
     )
+    listed = models.GeneratedField(
+        expression=LISTED_TEXT, output_field=models.TextField(), db_persist=True
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -179,6 +204,7 @@ class Person(models.Model):
             GinIndex("owner", "search", name="person_search"),
             # Names as they are compared: part of a name, or a misspelt one, without accents.
             GinIndex(OpClass(Fold("name"), name="gin_trgm_ops"), name="person_name_folded"),
+            GinIndex(OpClass("listed", name="gin_trgm_ops"), name="person_listed"),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.person_create, name="create"),
     path("suggest/", views.person_suggest, name="suggest"),
     path("suggest/values/", views.value_suggest, name="suggest_value"),
+    path("suggest/tags/", views.tag_suggest, name="suggest_tag"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),
     path("<int:pk>/archive/", views.person_archive, name="archive"),
     path("<int:pk>/photo/", views.person_photo, name="photo"),

@@ -4,9 +4,9 @@ relationships/views.py, since it draws everything that happened with them)."""
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Min
+from django.db.models.functions import Lower
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from common.search import Fold, folded
 from common.types import AuthedRequest
 from contacts import photos
 from contacts.forms import SUGGESTED, ChannelFormSet, PersonFilterForm, PersonForm, PhotoForm
-from contacts.models import Person
+from contacts.models import Person, Tag
 
 PAGE_SIZE = 50
 
@@ -29,31 +29,62 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     form = PersonFilterForm(request.GET, owner=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     people = Person.objects.for_user(request.user).filtered(**filters).prefetch_related("tags")
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    after = request.GET.get("after", "")
+    if after.isdigit():
+        people = people.after(int(after))
+    # One more than a page tells whether there is a next one, without counting them all.
+    shown = list(people[: PAGE_SIZE + 1])
     template = "contacts/person_list.html"
     if request.htmx.target == "results":
         template += "#results"
-    return render(
-        request, template, {"form": form, "page": page, "filtering": any(filters.values())}
-    )
+    context = {
+        "form": form,
+        "people": shown[:PAGE_SIZE],
+        "next_after": shown[PAGE_SIZE - 1].pk if len(shown) > PAGE_SIZE else None,
+        "paged": after.isdigit(),
+        "filtering": any(value not in (None, "") for value in filters.values()),
+    }
+    return render(request, template, context)
+
+
+def _completing(typed: str) -> tuple[str, str]:
+    """A comma-separated field split for suggestions: what is done (with its comma and space,
+    to be kept in front of each option) and the last part, being typed."""
+    done, _comma, last = typed.rpartition(",")
+    return (f"{done.strip()}, " if done.strip() else ""), last.strip()
 
 
 @require_GET
 def person_suggest(request: AuthedRequest) -> HttpResponse:
     """Datalist options for a names field (the one field the request includes, whatever its
     name): what is typed so far, completed with the names of people matching the last part."""
-    typed = str(next(iter(request.GET.values()), ""))[:2000]
-    done, _comma, last = typed.rpartition(",")
-    prefix = f"{done.strip()}, " if done.strip() else ""
+    prefix, last = _completing(str(next(iter(request.GET.values()), ""))[:2000])
     names = (
         Person.objects.for_user(request.user)
         .filter(archived=False)
         .named_like(last)
         .values_list("name", flat=True)[:8]
-        if last.strip()
+        if last
         else []
     )
-    return render(request, "contacts/_suggestions.html", {"options": [prefix + n for n in names]})
+    return render(request, "_suggestions.html", {"options": [prefix + n for n in names]})
+
+
+@require_GET
+def tag_suggest(request: AuthedRequest) -> HttpResponse:
+    """Datalist options for a tag field, one tag or a comma-separated list (whichever field
+    the request includes): the user's tags holding the last part typed, most used first."""
+    prefix, last = _completing(str(next(iter(request.GET.values()), ""))[:500])
+    names = (
+        Tag.objects.for_user(request.user)
+        .containing(last)
+        .annotate(used=Count("people"))
+        .order_by("-used", Lower("name"))
+        .values_list("name", flat=True)[:8]
+        if last
+        else []
+    )
+    return render(request, "_suggestions.html", {"options": [prefix + n for n in names]})
 
 
 @require_GET
@@ -74,7 +105,7 @@ def value_suggest(request: AuthedRequest) -> HttpResponse:
         if typed
         else []
     )
-    return render(request, "contacts/_suggestions.html", {"options": options})
+    return render(request, "_suggestions.html", {"options": options})
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -117,9 +119,49 @@ def test_preferences_reject_an_unknown_time_zone(alice_client: Client, alice: Us
         {"language": "en", "time_zone": "Nowhere/Town", "digest_weekday": "0", "digest_hour": "8"},
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+    assert "There is no time zone of that name" in response.text
+    assert 'value="Nowhere/Town"' in response.text  # kept, to be corrected
     alice.refresh_from_db()
     assert alice.time_zone == "UTC"
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("Europe/Berlin", "Europe/Berlin"),
+        ("europe/berlin", "Europe/Berlin"),
+        ("Berlin", "Europe/Berlin"),
+        ("  new   york ", "America/New_York"),
+        ("Indianapolis", "America/Indianapolis"),
+    ],
+)
+def test_a_time_zone_is_typed_as_its_name_or_its_city(
+    alice_client: Client, alice: User, typed: str, zone: str
+):
+    preferences = {"language": "en", "reach_out_size": "5", "digest_weekday": "0"}
+    response = alice_client.post(
+        reverse("accounts:preferences"), preferences | {"time_zone": typed, "digest_hour": "8"}
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.time_zone == zone
+
+
+def test_time_zones_are_suggested_as_typed_city_first(alice_client: Client):
+    def suggested(typed: str) -> list[str]:
+        html = alice_client.get(reverse("accounts:suggest_time_zone"), {"time_zone": typed}).text
+        return re.findall(r'<option value="([^"]*)">', html)
+
+    assert suggested("berl")[0] == "Europe/Berlin"
+    assert suggested("new y") == ["America/New_York"]
+    assert suggested("") == []
+    assert len(suggested("a")) == 8
+
+
+def test_the_settings_page_does_not_send_every_time_zone(alice_client: Client):
+    page = alice_client.get(reverse("accounts:preferences")).text
+    assert "Pacific/Kiritimati" not in page
+    assert 'list="time_zone-suggestions"' in page
 
 
 @pytest.mark.parametrize("size", ["0", "21", "five"])

@@ -72,3 +72,25 @@ def test_edit_in_place_and_archive_with_htmx(page: Page, live_server: LiveServer
     expect(page.get_by_role("button", name="Bring back")).to_be_visible()
     person.refresh_from_db()
     assert person.archived
+
+
+def test_a_tag_is_typed_with_suggestions_and_filters_the_list(
+    page: Page, live_server: LiveServer, alice: User
+):
+    for name, tag in [("Helga Brandt", "Sailing"), ("Tom Fletcher", "Saunas")]:
+        Person.objects.create(owner=alice, name=name).tags.create(owner=alice, name=tag)
+    log_in(page, live_server, alice)
+    page.goto(f"{live_server.url}/people/")
+    tag = page.get_by_label("Tag")
+    tag.press_sequentially("sai")
+    options = page.locator("#tag-suggestions option")
+    expect(options).to_have_count(1)
+    assert options.first.get_attribute("value") == "Sailing"
+    # A suggestion never takes the address bar from the list's own filters.
+    assert re.search(r"/people/(\?|$)", page.url)
+    tag.fill("Sailing")
+    tag.dispatch_event("change")
+    expect(page).to_have_url(re.compile(r"/people/\?.*tag=Sailing"))
+    expect(page.locator("#results").get_by_text("Tom Fletcher")).to_have_count(0)
+    expect(page.locator("#results").get_by_text("Helga Brandt")).to_be_visible()
+    screenshot(page, "people-tag-filter")
