@@ -1,10 +1,12 @@
 """Everything a user has, out in one click: a versioned JSON file, and a vCard 4.0 file of
-all people. The JSON is the format the account import reads back."""
+all people. The JSON is the format the account import reads back. Both are written as they
+are read, a chunk of rows at a time, so an export takes the same memory whatever its size."""
 
 import base64
 import datetime
+import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import vobject
@@ -50,17 +52,23 @@ NICKNAME = "NICKNAME"
 NICKNAME_LINE = re.compile(rf"^{NICKNAME}: (.+)$", re.MULTILINE)
 # Rows written per query by the account import.
 CHUNK = 1000
+# Rows the exports read at a time, with what belongs to them: what an export holds in memory.
+READ_CHUNK = 200
+# How much of an export is sent at a time.
+SEND_BYTES = 64 * 1024
 
 
 def _date(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def export_account(*, user: User) -> dict[str, Any]:
-    """The whole account as plain data. People are referred to by their position in the list,
-    so the file carries no database ids."""
-    people = list(Person.objects.for_user(user).order_by("pk").prefetch_related("tags", "channels"))
-    index = {person.pk: i for i, person in enumerate(people)}
+def export_sections(*, user: User) -> Iterator[tuple[str, Any]]:
+    """The export's parts in order: each a value, or an iterator of rows read a chunk at a
+    time. People are referred to by their position in the list, so the file carries no
+    database ids."""
+    # Not the stored search columns: only what the file holds is read.
+    people = Person.objects.for_user(user).order_by("pk").defer("search", "listed")
+    index = {pk: i for i, pk in enumerate(people.values_list("pk", flat=True))}
     snoozed = dict(
         Muscle.objects.for_user(user)
         .filter(snoozed_until__isnull=False)
@@ -69,47 +77,28 @@ def export_account(*, user: User) -> dict[str, Any]:
     conversations = (
         Conversation.objects.for_user(user)
         .order_by("happened_on", "pk")
-        .prefetch_related("people", Prefetch("stories", queryset=Story.objects.order_by("pk")))
+        .defer("search")
+        .prefetch_related(
+            Prefetch("people", queryset=Person.objects.only("pk")),
+            Prefetch("stories", queryset=Story.objects.order_by("pk").defer("search")),
+        )
     )
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": datetime.datetime.now(tz=datetime.UTC).isoformat(),
-        "settings": {field: getattr(user, field) for field in SETTINGS},
-        "tags": list(Tag.objects.for_user(user).values_list("name", flat=True)),
-        "people": [
-            {
-                **{field: getattr(p, field) for field in PERSON_FIELDS + LATER_FIELDS},
-                "met_on": _date(p.met_on),
-                "photo": _photo_base64(p),
-                "snoozed_until": _date(snoozed.get(p.pk)),
-                "tags": [t.name for t in p.tags.all()],
-                "channels": [
-                    {"kind": c.kind, "value": c.value, "label": c.label} for c in p.channels.all()
-                ],
-            }
-            for p in people
-        ],
-        "conversations": [
-            {
-                "happened_on": _date(c.happened_on),
-                "kind": c.kind,
-                "place": c.place,
-                "notes": c.notes,
-                "people": sorted(index[p.pk] for p in c.people.all()),
-                "stories": [
-                    {
-                        "person": index[s.person_id],
-                        "text": s.text,
-                        "topics": s.topics,
-                        "ask_on": _date(s.ask_on),
-                    }
-                    for s in c.stories.all()
-                ],
-            }
-            for c in conversations
-        ],
-        "favours": [
+    yield "format", FORMAT
+    yield "version", VERSION
+    yield "exported_at", datetime.datetime.now(tz=datetime.UTC).isoformat()
+    yield "settings", {field: getattr(user, field) for field in SETTINGS}
+    yield "tags", list(Tag.objects.for_user(user).values_list("name", flat=True))
+    yield (
+        "people",
+        (
+            _person_row(p, snoozed.get(p.pk))
+            for p in people.prefetch_related("tags", "channels").iterator(READ_CHUNK)
+        ),
+    )
+    yield "conversations", (_conversation_row(c, index) for c in conversations.iterator(READ_CHUNK))
+    yield (
+        "favours",
+        (
             {
                 "person": index[f.person_id],
                 "giver": f.giver,
@@ -119,13 +108,95 @@ def export_account(*, user: User) -> dict[str, Any]:
                 "status": f.status,
                 "outcome": f.outcome,
             }
-            for f in Favour.objects.for_user(user).order_by("happened_on", "pk")
-        ],
-        "touches": [
+            for f in Favour.objects.for_user(user)
+            .order_by("happened_on", "pk")
+            .defer("search")
+            .iterator(READ_CHUNK)
+        ),
+    )
+    yield (
+        "touches",
+        (
             {"person": index[t.person_id], "happened_on": _date(t.happened_on)}
-            for t in Touch.objects.for_user(user).order_by("happened_on", "pk")
+            for t in Touch.objects.for_user(user).order_by("happened_on", "pk").iterator(READ_CHUNK)
+        ),
+    )
+
+
+def _person_row(person: Person, snoozed_until: datetime.date | None) -> dict[str, Any]:
+    return {
+        **{field: getattr(person, field) for field in PERSON_FIELDS + LATER_FIELDS},
+        "met_on": _date(person.met_on),
+        "photo": _photo_base64(person),
+        "snoozed_until": _date(snoozed_until),
+        "tags": [t.name for t in person.tags.all()],
+        "channels": [
+            {"kind": c.kind, "value": c.value, "label": c.label} for c in person.channels.all()
         ],
     }
+
+
+def _conversation_row(conversation: Conversation, index: dict[int, int]) -> dict[str, Any]:
+    return {
+        "happened_on": _date(conversation.happened_on),
+        "kind": conversation.kind,
+        "place": conversation.place,
+        "notes": conversation.notes,
+        "people": sorted(index[p.pk] for p in conversation.people.all()),
+        "stories": [
+            {
+                "person": index[s.person_id],
+                "text": s.text,
+                "topics": s.topics,
+                "ask_on": _date(s.ask_on),
+            }
+            for s in conversation.stories.all()
+        ],
+    }
+
+
+def export_account(*, user: User) -> dict[str, Any]:
+    """The whole account as plain data, at once: for a file, `export_account_json` writes the
+    same."""
+    return {
+        key: list(value) if isinstance(value, Iterator) else value
+        for key, value in export_sections(user=user)
+    }
+
+
+def export_account_json(*, user: User) -> Iterator[bytes]:
+    """The export as JSON text, piece by piece as its rows are read: a row to a line."""
+
+    def pieces() -> Iterator[str]:
+        for number, (key, value) in enumerate(export_sections(user=user)):
+            yield f"{',' if number else '{'}\n  {json.dumps(key)}: "
+            if not isinstance(value, Iterator):
+                yield _json(value)
+                continue
+            yield "["
+            for row_number, row in enumerate(value):
+                yield f"{',' if row_number else ''}\n    {_json(row)}"
+            yield "\n  ]"
+        yield "\n}\n"
+
+    return _in_chunks(pieces())
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _in_chunks(pieces: Iterable[str]) -> Iterator[bytes]:
+    """Small pieces of text sent as fewer, larger ones."""
+    buffer: list[str] = []
+    size = 0
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= SEND_BYTES:
+            yield "".join(buffer).encode()
+            buffer, size = [], 0
+    yield "".join(buffer).encode()
 
 
 def _photo_base64(person: Person) -> str | None:
@@ -139,52 +210,56 @@ def _photo_base64(person: Person) -> str | None:
         return None
 
 
-def export_vcards(*, user: User) -> str:
-    """All people as vCard 4.0, one card each, with everything a vCard can hold: channels with
-    their labels, tags as CATEGORIES, the notes, a nickname, the organisation and role, the
-    city they live in as a home address, the photo, and Knotwork's own fields as X-KNOTWORK-*
-    properties, which Knotwork's import reads back."""
-    cards = []
-    for person in (
-        Person.objects.for_user(user).order_by("name").prefetch_related("tags", "channels")
-    ):
-        card = vobject.vCard()
-        card.add("version").value = "4.0"
-        card.add("fn").value = person.name
-        *given, family = person.name.split() or [""]
-        card.add("n").value = vobject.vcard.Name(family=family, given=" ".join(given))
-        for channel in person.channels.all():
-            line = card.add(VCARD_PROPERTY[Channel.Kind(channel.kind)])
-            line.value = channel.value
-            if channel.label:
-                line.params["TYPE"] = [channel.label.replace('"', "'")]  # no quotes in a param
-        if nickname := NICKNAME_LINE.search(person.notes):
-            card.add("nickname").value = nickname[1].strip()
-        if person.organisation:
-            card.add("org").value = [person.organisation]
-        if person.role:
-            card.add("title").value = person.role
-        if person.city:
-            address = card.add("adr")
-            address.value = vobject.vcard.Address(city=person.city)
-            address.params["TYPE"] = ["home"]
-        if photo := _photo_base64(person):
-            line = card.add("photo")
-            line.value = f"data:{CONTENT_TYPE};base64,{photo}"
-            line.encoded = True  # a URI: its ";" and "," are not to be escaped as in text
-        # Other address books have no spark: it leads the note there, and the import, finding
-        # it in X-KNOTWORK-SPARK too, takes it off again.
-        note = "\n\n".join(part for part in (person.spark, person.notes) if part)
-        if note:
-            card.add("note").value = note
-        tags = [t.name for t in person.tags.all()]
-        if tags:
-            card.add("categories").value = tags
-        for field, prop in VCARD_FIELDS.items():
-            if value := getattr(person, field):
-                card.add(prop.lower()).value = _vcard_text(value)
-        cards.append(card.serialize())
-    return "".join(cards)
+def export_vcards(*, user: User) -> Iterator[bytes]:
+    """All people as vCard 4.0, one card each, written as they are read."""
+    people = Person.objects.for_user(user).order_by("name", "pk").defer("search", "listed")
+    return _in_chunks(
+        _vcard(person)
+        for person in people.prefetch_related("tags", "channels").iterator(READ_CHUNK)
+    )
+
+
+def _vcard(person: Person) -> str:
+    """A person's card, with everything a vCard can hold: channels with their labels, tags as
+    CATEGORIES, the notes, a nickname, the organisation and role, the city they live in as a
+    home address, the photo, and Knotwork's own fields as X-KNOTWORK-* properties, which
+    Knotwork's import reads back."""
+    card = vobject.vCard()
+    card.add("version").value = "4.0"
+    card.add("fn").value = person.name
+    *given, family = person.name.split() or [""]
+    card.add("n").value = vobject.vcard.Name(family=family, given=" ".join(given))
+    for channel in person.channels.all():
+        line = card.add(VCARD_PROPERTY[Channel.Kind(channel.kind)])
+        line.value = channel.value
+        if channel.label:
+            line.params["TYPE"] = [channel.label.replace('"', "'")]  # no quotes in a param
+    if nickname := NICKNAME_LINE.search(person.notes):
+        card.add("nickname").value = nickname[1].strip()
+    if person.organisation:
+        card.add("org").value = [person.organisation]
+    if person.role:
+        card.add("title").value = person.role
+    if person.city:
+        address = card.add("adr")
+        address.value = vobject.vcard.Address(city=person.city)
+        address.params["TYPE"] = ["home"]
+    if photo := _photo_base64(person):
+        line = card.add("photo")
+        line.value = f"data:{CONTENT_TYPE};base64,{photo}"
+        line.encoded = True  # a URI: its ";" and "," are not to be escaped as in text
+    # Other address books have no spark: it leads the note there, and the import, finding
+    # it in X-KNOTWORK-SPARK too, takes it off again.
+    note = "\n\n".join(part for part in (person.spark, person.notes) if part)
+    if note:
+        card.add("note").value = note
+    tags = [t.name for t in person.tags.all()]
+    if tags:
+        card.add("categories").value = tags
+    for field, prop in VCARD_FIELDS.items():
+        if value := getattr(person, field):
+            card.add(prop.lower()).value = _vcard_text(value)
+    return card.serialize()
 
 
 def _vcard_text(value: object) -> str:

@@ -2,13 +2,14 @@
 preview."""
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse, JsonResponse, QueryDict
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,12 @@ from contacts.models import Person
 from conversations.models import Conversation, Story
 from favours.models import Favour
 from portability import importing
-from portability.export import UnreadableExport, export_account, export_vcards, import_account
+from portability.export import (
+    UnreadableExport,
+    export_account_json,
+    export_vcards,
+    import_account,
+)
 from portability.forms import ContactsFileForm, ExportFileForm
 from portability.models import ImportBatch
 from portability.tasks import apply_contacts_import, read_contacts_import
@@ -74,18 +80,21 @@ def your_data(request: AuthedRequest) -> HttpResponse:
 
 
 @require_GET
-def export_json(request: AuthedRequest) -> HttpResponse:
-    data = export_account(user=request.user)
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+def export_json(request: AuthedRequest) -> StreamingHttpResponse:
     day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="knotwork-{day}.json"'
-    return response
+    content = export_account_json(user=request.user)
+    return _download(content, "application/json", f"knotwork-{day}.json")
 
 
 @require_GET
-def export_vcf(request: AuthedRequest) -> HttpResponse:
-    response = HttpResponse(export_vcards(user=request.user), content_type="text/vcard")
-    response["Content-Disposition"] = 'attachment; filename="knotwork-people.vcf"'
+def export_vcf(request: AuthedRequest) -> StreamingHttpResponse:
+    return _download(export_vcards(user=request.user), "text/vcard", "knotwork-people.vcf")
+
+
+def _download(content: Iterator[bytes], content_type: str, name: str) -> StreamingHttpResponse:
+    """A file sent as it is written, so the whole of it is never held in memory."""
+    response = StreamingHttpResponse(content, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -18,6 +18,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -42,6 +43,13 @@ NOT_FREE_TEXT = (
     models.GeneratedField,
 )
 SKIPPED_FIELDS = {"password", "time_zone", "language"}
+
+
+def content_of(response: HttpResponse) -> bytes:
+    """The body of any response, a file sent as it is written too."""
+    if response.streaming:
+        return b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    return response.content
 
 
 @dataclass
@@ -221,7 +229,7 @@ def crawl(client: Client, urls: list[str], limit: int = 400) -> list[Response]:
         headers = {} if target is None else {"HX-Request": "true", "HX-Target": target}
         response = client.get(url, headers=headers)
         content_type = response.get("Content-Type", "")
-        body = response.content.decode(errors="replace") if "text" in content_type else ""
+        body = content_of(response).decode(errors="replace") if "text" in content_type else ""
         responses.append(
             Response(url, target, response.status_code, content_type, dict(response.headers), body)
         )

@@ -34,6 +34,7 @@ from tests.factories import (
     drawn_form,
     with_photo,
 )
+from tests.walk import content_of
 
 
 def rich_account(user: User) -> None:
@@ -99,7 +100,7 @@ def test_export_then_import_into_an_empty_account_round_trips_field_for_field(
     rich_account(alice)
     exported = alice_client.get(reverse("portability:export_json"))
     assert exported["Content-Disposition"].startswith("attachment;")
-    upload = SimpleUploadedFile("knotwork.json", exported.content, "application/json")
+    upload = SimpleUploadedFile("knotwork.json", content_of(exported), "application/json")
     response = bob_client.post(reverse("portability:import_json"), {"file": upload}, follow=True)
     assert "Imported 2 people." in response.text
     bob.refresh_from_db()
@@ -111,9 +112,25 @@ def test_export_then_import_into_an_empty_account_round_trips_field_for_field(
     assert bob_client.get(helga.thumbnail_url).status_code == 200
 
 
+@pytest.mark.parametrize("url_name", ["portability:export_json", "portability:export_vcf"])
+def test_exports_are_sent_as_they_are_written(alice_client: Client, alice: User, url_name: str):
+    Person.objects.bulk_create(
+        Person(owner=alice, name=f"Person {i}", notes="x" * 100) for i in range(1500)
+    )
+    response = alice_client.get(reverse(url_name))
+    assert response.streaming
+    assert response["Content-Disposition"].startswith("attachment;")
+    chunks = list(response.streaming_content)  # type: ignore[attr-defined]
+    assert len(chunks) > 2  # in pieces, not one body built whole
+    text = b"".join(chunks).decode()
+    assert text.count("Person 1499") == 1
+    if url_name == "portability:export_json":
+        assert len(json.loads(text)["people"]) == 1500
+
+
 def test_the_export_holds_work_town_and_the_photo(alice_client: Client, alice: User):
     rich_account(alice)
-    data = alice_client.get(reverse("portability:export_json")).json()
+    data = json.loads(content_of(alice_client.get(reverse("portability:export_json"))))
     helga = next(p for p in data["people"] if p["name"] == "Helga Brandt")
     assert (helga["organisation"], helga["role"], helga["city"]) == (
         "Bäckerei Weber, Vertrieb",
@@ -153,7 +170,7 @@ def test_an_export_whose_photo_is_not_one_is_refused_and_leaves_no_file(alice: U
 
 def test_the_export_keeps_the_snooze_date(alice_client: Client, alice: User):
     rich_account(alice)
-    data = alice_client.get(reverse("portability:export_json")).json()
+    data = json.loads(content_of(alice_client.get(reverse("portability:export_json"))))
     snoozes = {p["name"]: p["snoozed_until"] for p in data["people"]}
     assert snoozes == {"Helga Brandt": "2026-12-24", "Jonas Weber": None}
 
@@ -161,7 +178,7 @@ def test_the_export_keeps_the_snooze_date(alice_client: Client, alice: User):
 def test_the_export_holds_only_my_data(alice_client: Client, alice: User):
     rich_account(UserFactory())
     PersonFactory(owner=alice, name="Mine")
-    data = alice_client.get(reverse("portability:export_json")).json()
+    data = json.loads(content_of(alice_client.get(reverse("portability:export_json"))))
     assert [p["name"] for p in data["people"]] == ["Mine"]
     assert data["conversations"] == []
 
@@ -170,7 +187,7 @@ def test_people_export_as_vcard_4(alice_client: Client, alice: User):
     rich_account(alice)
     Person.objects.filter(name="Helga Brandt").update(organisation="Acme, Inc.")
     Person.objects.filter(name="Helga Brandt").update(notes="NICKNAME: Hexe\nNée Vogt")
-    text = alice_client.get(reverse("portability:export_vcf")).content.decode()
+    text = content_of(alice_client.get(reverse("portability:export_vcf"))).decode()
     cards = list(vobject.readComponents(io.StringIO(text)))
     helga = next(card for card in cards if card.fn.value == "Helga Brandt")
     assert helga.version.value == "4.0"
@@ -235,7 +252,7 @@ def test_a_vcard_export_imported_into_a_fresh_account_keeps_every_field_vcard_ca
         "NOTE:Climbs, cooks, laughs\r\nCATEGORIES:climbing\r\nEND:VCARD\r\n"
     )
     import_contacts(alice_client, "phone.vcf", phone.encode())
-    exported = alice_client.get(reverse("portability:export_vcf")).content
+    exported = content_of(alice_client.get(reverse("portability:export_vcf")))
     import_contacts(bob_client, "knotwork-people.vcf", exported)
 
     fynn = Person.objects.for_user(alice).get(name="Fynn Çelik")
