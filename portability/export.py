@@ -78,9 +78,9 @@ def export_sections(*, user: User) -> Iterator[tuple[str, Any]]:
         Conversation.objects.for_user(user)
         .order_by("happened_on", "pk")
         .defer("search")
+        .prefetch_related(Prefetch("people", queryset=Person.objects.only("pk")))
         .prefetch_related(
-            Prefetch("people", queryset=Person.objects.only("pk")),
-            Prefetch("stories", queryset=Story.objects.order_by("pk").defer("search")),
+            Prefetch("stories", queryset=Story.objects.defer("search").order_by("pk"))
         )
     )
     yield "format", FORMAT
