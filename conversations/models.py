@@ -99,6 +99,13 @@ class Story(models.Model):
                 name="story_open_follow_up",
                 condition=models.Q(ask_on__isnull=False, asked_on__isnull=True),
             ),
+            # The same for one person: the next follow-up on each reach-out card.
+            models.Index(
+                "person",
+                "ask_on",
+                name="story_person_open_follow_up",
+                condition=models.Q(ask_on__isnull=False, asked_on__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +51,25 @@ class Favour(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-happened_on", "-created_at"]
-        indexes: ClassVar = [GinIndex("owner", "search", name="favour_search")]
+        indexes: ClassVar = [
+            GinIndex("owner", "search", name="favour_search"),
+            # Open favours newest first, read from the index's end: the home page's list, and
+            # each person's latest on the reach-out cards, however many a person has.
+            models.Index(
+                "owner",
+                "status",
+                F("happened_on").desc(),
+                F("created_at").desc(),
+                name="favour_by_status",
+            ),
+            models.Index(
+                "person",
+                "status",
+                F("happened_on").desc(),
+                F("created_at").desc(),
+                name="favour_person_by_status",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.what
