@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, CharField, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Concat, Lower, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +71,11 @@ LISTED_TEXT = Fold(
 )
 
 
+# The ways to reach someone their card shows, and the edit form offers to change, at once.
+CHANNELS_SHOWN = 8
+CHANNELS_EDITED = 20
+
+
 # How alike a typed name and a person's name must be, word by word, to offer the person: enough
 # for "Herera" to find Herrera and "Katarina" Katharina (0.58), not "Sabin" Yuki Sato (0.33).
 NAME_LIKENESS = 0.5
@@ -102,6 +107,14 @@ class PersonQuerySet(OwnedQuerySet["Person"]):
             self.annotate(folded_name=Fold("name"), likeness=name_likeness(text.strip(), "name"))
             .filter(Q(likeness__gte=NAME_LIKENESS) | Q(folded_name__contains=folded(text.strip())))
             .order_by("-likeness", Upper("name"), "pk")
+        )
+
+    def for_card(self) -> "PersonQuerySet":
+        """What a person's card shows: their tags, and the first of their ways to reach them
+        with how many there are, however many an import brought."""
+        first_channels = Channel.objects.order_by("pk")[:CHANNELS_SHOWN]
+        return self.annotate(channel_count=Count("channels")).prefetch_related(
+            "tags", Prefetch("channels", queryset=first_channels, to_attr="shown_channels")
         )
 
     def after(self, pk: int) -> "PersonQuerySet":
@@ -212,6 +225,10 @@ class Person(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("relationships:person", args=[self.pk])
+
+    def channels_not_shown(self) -> int:
+        """How many ways to reach them their card leaves out (read with `for_card`)."""
+        return max(getattr(self, "channel_count", 0) - CHANNELS_SHOWN, 0)
 
     def work(self) -> str:
         """What they do and where, as said under their name: "CTO at Acme", or either alone."""

@@ -19,7 +19,7 @@ from common.search import Fold, folded
 from common.types import AuthedRequest
 from contacts import photos
 from contacts.forms import SUGGESTED, ChannelFormSet, PersonFilterForm, PersonForm, PhotoForm
-from contacts.models import Person, Tag
+from contacts.models import CHANNELS_EDITED, Channel, Person, Tag
 
 PAGE_SIZE = 50
 
@@ -122,7 +122,13 @@ def _edit(request: AuthedRequest, person: Person) -> HttpResponse:
     """One form serves adding and editing: the person, their tags and their channels."""
     data = request.POST if request.method == "POST" else None
     form = PersonForm(data, instance=person, owner=request.user)
-    channels = ChannelFormSet(data, instance=person, prefix="channels")
+    # The first of their channels: more than a form can hold stay as they are.
+    edited = Channel.objects.filter(
+        pk__in=Channel.objects.filter(person=person.pk)
+        .order_by("pk")
+        .values("pk")[:CHANNELS_EDITED]
+    )
+    channels = ChannelFormSet(data, instance=person, prefix="channels", queryset=edited)
     if data is not None and form.is_valid() and channels.is_valid():
 
         @transaction.atomic
@@ -142,7 +148,9 @@ def _edit(request: AuthedRequest, person: Person) -> HttpResponse:
     template = "contacts/person_form.html"
     if request.htmx:
         template += "#form"
-    return render(request, template, {"form": form, "channels": channels, "person": person})
+    kept = person.channels.count() - CHANNELS_EDITED if person.pk else 0
+    context = {"form": form, "channels": channels, "person": person, "channels_kept": kept}
+    return render(request, template, context)
 
 
 @require_POST
@@ -213,7 +221,7 @@ def photo_remove(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _photo_answer(request: AuthedRequest, person: Person, form: PhotoForm) -> HttpResponse:
     if request.htmx:
-        person = Person.objects.prefetch_related("tags", "channels").get(pk=person.pk)
+        person = Person.objects.for_card().get(pk=person.pk)
         context = {"person": person, "photo_form": form}
         return render(request, "contacts/_person_card.html", context)
     return render(request, "contacts/photo_form.html", {"person": person, "photo_form": form})

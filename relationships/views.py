@@ -25,7 +25,7 @@ from relationships.services.travelling import city_counts, city_people
 @require_GET
 def person(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_owned_or_404(
-        Person.objects.select_related("muscle").prefetch_related("tags", "channels"),
+        Person.objects.select_related("muscle").for_card(),
         request.user,
         pk=pk,
     )

@@ -332,3 +332,36 @@ def channel_rows(*rows: tuple[str, str, str]) -> dict[str, str]:
             f"channels-{i}-label": label,
         }
     return data
+
+
+def test_a_person_with_hundreds_of_channels_shows_a_few_and_edits_twenty(
+    alice_client: Client, alice: User
+):
+    person = PersonFactory(owner=alice, name="Helga Brandt")
+    Channel.objects.bulk_create(
+        Channel(person=person, kind="email", value=f"helga{i}@example.org") for i in range(300)
+    )
+    page = alice_client.get(reverse("relationships:person", args=[person.pk])).text
+    assert page.count("@example.org</a>") == 8
+    assert "and 292 more ways to reach them" in page
+
+    form = alice_client.get(reverse("contacts:edit", args=[person.pk])).text
+    assert form.count('value="helga') == 20
+    assert "280 more ways to reach them are kept as they are." in form
+    # Saving the form changes the twenty it shows and keeps the rest.
+    data = person_data(name="Helga B.") | {
+        "channels-TOTAL_FORMS": "20",
+        "channels-INITIAL_FORMS": "20",
+    }
+    shown = Channel.objects.filter(person=person).order_by("pk")[:20]
+    for i, channel in enumerate(shown):
+        data |= {
+            f"channels-{i}-id": str(channel.pk),
+            f"channels-{i}-kind": "email",
+            f"channels-{i}-value": channel.value,
+            f"channels-{i}-label": "",
+        }
+    data["channels-0-DELETE"] = "on"
+    response = alice_client.post(reverse("contacts:edit", args=[person.pk]), data)
+    assert response.status_code == 302
+    assert Channel.objects.filter(person=person).count() == 299
