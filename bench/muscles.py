@@ -32,10 +32,11 @@ SELECT '!', false, 'user' || u, '', '', 'user' || u || '@example.org', false, tr
 FROM generate_series(1, %(users)s) AS u;
 
 INSERT INTO contacts_person (owner_id, name, spark, met_at, met_on, notes, circle, is_knot,
-    status, archived, created_at, updated_at)
+    status, archived, created_at, updated_at, organisation, role, city, photo,
+    photo_thumbnail)
 SELECT u.id, 'Person ' || p, '', '', current_date - (p %% 700)::int, '',
        (ARRAY['inner', 'close', 'wider', 'acquaintance'])[1 + p %% 4], p %% 50 = 0, 'known',
-       false, now(), now()
+       false, now(), now(), '', '', '', '', ''
 FROM accounts_user u CROSS JOIN generate_series(1, %(people)s) AS p;
 
 INSERT INTO conversations_conversation (owner_id, happened_on, kind, place, notes, created_at)

@@ -112,13 +112,14 @@ def seed(owner: User) -> None:
         cursor.execute(
             """
             INSERT INTO contacts_person (owner_id, name, spark, met_at, notes, circle, is_knot,
-                status, archived, created_at, updated_at)
+                status, archived, created_at, updated_at, organisation, role, city, photo,
+    photo_thumbnail)
             SELECT %(owner)s,
                    (%(first)s::text[])[1 + i %% cardinality(%(first)s::text[])] || ' ' ||
                    (%(last)s::text[])[1 + (i / 26) %% cardinality(%(last)s::text[])],
                    (%(sentences)s::text[])[1 + (i * 7) %% cardinality(%(sentences)s::text[])],
                    (%(places)s::text[])[1 + i %% cardinality(%(places)s::text[])],
-                   '', 'wider', false, 'known', false, now(), now()
+                   '', 'wider', false, 'known', false, now(), now(), '', '', '', '', ''
             FROM generate_series(0, %(people)s - 1) AS i
             """,
             params,
