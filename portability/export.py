@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.forms import PreferencesForm
 from accounts.models import User
 from contacts.forms import PersonForm
-from contacts.models import Channel, Person, Tag
+from contacts.models import Channel, Person, PersonDate, Tag
 from contacts.photos import CONTENT_TYPE, Photo, photo_read, photo_writer
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
@@ -31,6 +31,9 @@ VCARD_PROPERTY = {Channel.Kind.EMAIL: "email", Channel.Kind.PHONE: "tel", Channe
 # Kept since people have them: exports made before have none.
 LATER_FIELDS = ["organisation", "role", "city"]
 PERSON_FIELDS = [f for f in [*PersonForm.Meta.fields, "archived"] if f not in LATER_FIELDS]
+DATE_FIELDS = ["kind", "label", "month", "day", "year", "repeats"]
+# Apple's labels for a date of one's own in a vCard, which Knotwork's import reads back.
+APPLE_ANNIVERSARY = "_$!<Anniversary>!$_"
 
 
 # Knotwork's own fields in a vCard, so that a round trip through a vCard file keeps them.
@@ -59,7 +62,11 @@ def _date(value: datetime.date | None) -> str | None:
 def export_account(*, user: User) -> dict[str, Any]:
     """The whole account as plain data. People are referred to by their position in the list,
     so the file carries no database ids."""
-    people = list(Person.objects.for_user(user).order_by("pk").prefetch_related("tags", "channels"))
+    people = list(
+        Person.objects.for_user(user)
+        .order_by("pk")
+        .prefetch_related("tags", "channels", Prefetch("dates", PersonDate.objects.order_by("pk")))
+    )
     index = {person.pk: i for i, person in enumerate(people)}
     snoozed = dict(
         Muscle.objects.for_user(user)
@@ -86,6 +93,9 @@ def export_account(*, user: User) -> dict[str, Any]:
                 "tags": [t.name for t in p.tags.all()],
                 "channels": [
                     {"kind": c.kind, "value": c.value, "label": c.label} for c in p.channels.all()
+                ],
+                "dates": [
+                    {field: getattr(d, field) for field in DATE_FIELDS} for d in p.dates.all()
                 ],
             }
             for p in people
@@ -146,7 +156,9 @@ def export_vcards(*, user: User) -> str:
     properties, which Knotwork's import reads back."""
     cards = []
     for person in (
-        Person.objects.for_user(user).order_by("name").prefetch_related("tags", "channels")
+        Person.objects.for_user(user)
+        .order_by("name")
+        .prefetch_related("tags", "channels", Prefetch("dates", PersonDate.objects.order_by("pk")))
     ):
         card = vobject.vCard()
         card.add("version").value = "4.0"
@@ -168,6 +180,7 @@ def export_vcards(*, user: User) -> str:
             address = card.add("adr")
             address.value = vobject.vcard.Address(city=person.city)
             address.params["TYPE"] = ["home"]
+        _vcard_dates(card, list(person.dates.all()))
         if photo := _photo_base64(person):
             line = card.add("photo")
             line.value = f"data:{CONTENT_TYPE};base64,{photo}"
@@ -185,6 +198,33 @@ def export_vcards(*, user: User) -> str:
                 card.add(prop.lower()).value = _vcard_text(value)
         cards.append(card.serialize())
     return "".join(cards)
+
+
+def _vcard_date(date: PersonDate) -> str:
+    """vCard 4.0's date: "19710315", or "--0315" without a year."""
+    year = f"{date.year:04d}" if date.year else "--"
+    return f"{year}{date.month:02d}{date.day:02d}"
+
+
+def _vcard_dates(card: Any, dates: list[PersonDate]) -> None:
+    """The first birthday as BDAY and the first anniversary as ANNIVERSARY, which every
+    address book reads; every other date as Apple's X-ABDATE with its X-ABLabel in one item
+    group. A date that happens once says so in a parameter of Knotwork's own."""
+    first: set[str] = set()
+    for number, date in enumerate(dates, start=1):
+        standard = {"birthday": "bday", "anniversary": "anniversary"}.get(date.kind)
+        if standard and standard not in first:
+            first.add(standard)
+            line = card.add(standard)
+        else:
+            line = card.add("x-abdate")
+            line.group = f"date{number}"
+            label = card.add("x-ablabel")
+            label.group = line.group
+            label.value = APPLE_ANNIVERSARY if date.kind == "anniversary" else date.title()
+        line.value = _vcard_date(date)
+        if not date.repeats:
+            line.params["X-KNOTWORK-REPEATS"] = ["no"]
 
 
 def _vcard_text(value: object) -> str:
@@ -268,6 +308,11 @@ def _import(user: User, data: dict[str, Any], write: Callable[[Photo], tuple[str
             _checked(Channel(person=person, **channel), "person")
             for person, row in zip(chunk, rows, strict=True)
             for channel in row["channels"]
+        )
+        PersonDate.objects.bulk_create(
+            _checked(PersonDate(owner=user, person=person, **date), "person")
+            for person, row in zip(chunk, rows, strict=True)
+            for date in row.get("dates", [])  # exports before dates were kept have none
         )
         Muscle.objects.bulk_create(
             Muscle(
