@@ -5,11 +5,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
+    Case,
     F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -115,6 +118,32 @@ def _latest_per_person(queryset: QuerySet[Any], field: str, order: list[str]) ->
     return {getattr(row, field.replace("__", "_")): row for row in rows}
 
 
+def _contacts_since(people: set[int], since: datetime.date) -> dict[int, list[datetime.date]]:
+    """The days each of these people and you were in touch since then, in one query: a
+    conversation, a touch or a favour (not the day you met or added them, which would hide a
+    new friend's birthday)."""
+    if not people:
+        return {}
+    days = (
+        Touch.objects.filter(person__in=people, happened_on__gte=since)
+        .values_list("person_id", "happened_on")
+        .order_by()
+        .union(
+            Conversation.objects.filter(people__in=people, happened_on__gte=since)
+            .values_list("people", "happened_on")
+            .order_by(),
+            Favour.objects.filter(person__in=people, happened_on__gte=since)
+            .values_list("person_id", "happened_on")
+            .order_by(),
+        )
+        .order_by()
+    )
+    found: dict[int, list[datetime.date]] = {}
+    for person, day in days:
+        found.setdefault(person, []).append(day)
+    return found
+
+
 def _listed(
     user: User, today: datetime.date, dates: list[Occurrence]
 ) -> list[tuple[Person, Muscle | None, Occurrence | None]]:
@@ -124,11 +153,6 @@ def _listed(
     size = user.reach_out_size
     listed = Muscle.objects.for_user(user).filter(person__archived=False).select_related("person")
     quiet = listed.filter(quiet=True).exclude(snoozed_until__gte=today)
-    far = list(
-        quiet.filter(person__is_knot=True, overdue__gte=FAR_TOO_LONG).order_by(
-            "-overdue", "person_id"
-        )[:size]
-    )
     week = [
         o
         for o in dates
@@ -136,22 +160,30 @@ def _listed(
         and o.person.status == Person.Status.KNOWN
     ]
     dated_muscles = {m.person_id: m for m in listed.filter(person__in={o.person.pk for o in week})}
-    ordinary = list(quiet.order_by("tier", "-overdue", "person_id")[: size + len(week)])
+    # Knots quiet far too long first, then by tier and how far overdue: one query, with room
+    # for the people that dates take to the front.
+    far = Q(person__is_knot=True, overdue__gte=FAR_TOO_LONG)
+    ordered = quiet.annotate(far=Case(When(far, then=Value(True)), default=Value(False)))
+    ranked = list(ordered.order_by("-far", "tier", "-overdue", "person_id")[: size + len(week)])
+    contacts = _contacts_since(
+        {o.person.pk for o in week}, today - datetime.timedelta(days=DATE_LOOKAHEAD_DAYS)
+    )
     dated: dict[int, Occurrence] = {}
     for o in week:
         muscle = dated_muscles.get(o.person.pk)
         snoozed = muscle and muscle.snoozed_until and muscle.snoozed_until >= today
         # Once you have been in touch in the week before the day, the date has done its work.
         lead = o.on - datetime.timedelta(days=DATE_LOOKAHEAD_DAYS)
-        in_touch = muscle and muscle.last_contact_on and muscle.last_contact_on >= lead
+        in_touch = any(day >= lead for day in contacts.get(o.person.pk, []))
         if not (snoozed or in_touch):
             dated.setdefault(o.person.pk, o)  # the soonest of a person's dates
     chosen: dict[int, tuple[Person, Muscle | None, Occurrence | None]] = {}
-    for m in far:
-        chosen.setdefault(m.person_id, (m.person, m, dated.get(m.person_id)))
+    for m in ranked:
+        if m.far:
+            chosen.setdefault(m.person_id, (m.person, m, dated.get(m.person_id)))
     for pk, o in dated.items():
         chosen.setdefault(pk, (o.person, dated_muscles.get(pk), o))
-    for m in ordinary:
+    for m in ranked:
         chosen.setdefault(m.person_id, (m.person, m, None))
     return list(chosen.values())[:size]
 
