@@ -299,6 +299,7 @@ class PersonDateQuerySet(OwnedQuerySet["PersonDate"]):
             self.filter(window, person__archived=False)
             .filter(Q(repeats=True) | once)
             .select_related("person")
+            .order_by()  # sorted below, by the day each falls on
         )
         found = [
             Occurrence(date=row, on=on, today=today)
@@ -317,7 +318,10 @@ class PersonDate(models.Model):
         ANNIVERSARY = "anniversary", _("Anniversary")
         OTHER = "other", _("Other date")
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: date_upcoming below starts with the owner.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="dates")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.BIRTHDAY)
     label = models.CharField(

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('repeats', models.BooleanField(default=True, verbose_name='every year')),
                 ('monthday', models.GeneratedField(db_persist=True, expression=django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('month'), '*', models.Value(100)), '+', models.F('day')), output_field=models.PositiveSmallIntegerField())),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('owner', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dates', to='contacts.person')),
             ],
             options={
