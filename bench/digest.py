@@ -39,7 +39,8 @@ INSERT INTO contacts_person (owner_id, name, spark, met_at, met_on, notes, circl
     status, archived, created_at, updated_at, organisation, role, city, photo,
     photo_thumbnail)
 SELECT u.id, 'Person ' || p, 'Told a story about Lisbon', 'Stanford alumni dinner',
-       current_date - (100 + p), '', 'inner', false, 'known', false, now(), now(), '', '', '', '', ''
+       current_date - (100 + p), '', 'inner', false, 'known', false, now(), now(),
+       '', '', '', '', ''
 FROM accounts_user u CROSS JOIN generate_series(1, 3) AS p
 WHERE u.username LIKE %(prefix)s || '%%';
 """

@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from common.once import CreatesOnce
 from contacts import photos
-from contacts.models import Channel, Circle, Person, Tag
+from contacts.models import Channel, Circle, Person, PersonDate, Tag
 
 # Fields whose values the user types again and again: offered back as they type.
 SUGGESTED = ("organisation", "city")
@@ -178,3 +179,49 @@ class PhotoForm(forms.Form):
             return photos.photo_read(data=upload.read())
         except photos.PhotoRefused as error:
             raise ValidationError(str(error)) from None
+
+
+DAYS = [("", _("Day")), *((day, str(day)) for day in range(1, 32))]
+MONTH_CHOICES = [("", _("Month")), *MONTHS.items()]
+
+
+class DateFields(forms.Form):
+    """Day, month and an optional year, as three fields: a birthday is often known without
+    its year, which a date picker cannot take."""
+
+    day = forms.TypedChoiceField(label=_("Day"), choices=DAYS, coerce=int, empty_value=None)
+    month = forms.TypedChoiceField(
+        label=_("Month"), choices=MONTH_CHOICES, coerce=int, empty_value=None
+    )
+    year = forms.IntegerField(
+        label=_("Year"),
+        required=False,
+        min_value=1,
+        max_value=9999,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "1971"}),
+    )
+
+
+class PersonDateForm(CreatesOnce, forms.ModelForm[PersonDate]):
+    day = DateFields.base_fields["day"]
+    month = DateFields.base_fields["month"]
+    year = DateFields.base_fields["year"]
+
+    class Meta:
+        model = PersonDate
+        fields = ["kind", "label", "day", "month", "year", "repeats"]
+        widgets = {"kind": forms.RadioSelect}
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.instance.person = person
+        self.instance.owner = person.owner
+        self.fields["label"].widget.attrs.update(autocomplete="off")
+        self.fields["repeats"].help_text = _("Untick for a date that happens once.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") != PersonDate.Kind.OTHER:
+            data["label"] = ""
+        return data

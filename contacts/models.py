@@ -1,18 +1,25 @@
 """People: who someone is to you, how you met, and how to reach them."""
 
+import calendar
 import datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, CharField, Count, Prefetch, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Concat, Lower, Upper
 from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from common.dates import day_phrase
 from common.ownership import OwnedQuerySet
 from common.search import Fold, folded, name_likeness, search_vector_field
 from common.validators import validate_plausible_date
@@ -254,6 +261,31 @@ class Person(models.Model):
             return ""
         return f"{reverse(url_name, args=[self.pk])}?v={Path(file.name or '').stem}"
 
+    def date_lines(self, today: datetime.date) -> list["DateLine"]:
+        """Their dates as their page shows them: the next to come round first, each with how
+        it comes round ("turns 61 on Friday"); a date that happened once and is past, last."""
+        lines = []
+        for date in self.dates.all():
+            on = date.next_on(today)
+            lines.append(DateLine(date, on, date.sentence(on, today) if on else ""))
+        return sorted(lines, key=lambda line: (line.on is None, line.on or today, line.date.pk))
+
+    def met_sentence(self, today: datetime.date) -> str:
+        """The day you met, as a date that comes round: "10 years since you met, on Friday."
+        Empty before its first anniversary."""
+        if self.met_on is None:
+            return ""
+        met = PersonDate(month=self.met_on.month, day=self.met_on.day, year=self.met_on.year)
+        on = met.next_on(today)
+        years = met.years_on(on) if on else None
+        if on is None or not years:
+            return ""
+        return ngettext(
+            "%(years)d year since you met, %(when)s.",
+            "%(years)d years since you met, %(when)s.",
+            years,
+        ) % {"years": years, "when": day_phrase(on, today)}
+
     @property
     def cadence(self) -> datetime.timedelta:
         """How often to be in touch: the person's own rhythm, or else their circle's default."""
@@ -287,3 +319,212 @@ class Channel(models.Model):
             return self.value if self.value.lower().startswith(("https://", "http://")) else ""
         prefix = {"email": "mailto:", "phone": "tel:"}[self.kind]
         return prefix + self.value
+
+
+class PersonDateQuerySet(OwnedQuerySet["PersonDate"]):
+    def upcoming(self, *, today: datetime.date, days: int) -> list["Occurrence"]:
+        """The dates that come round from `today` through `days` days later, soonest first,
+        each with the day it falls on, in one query however many people there are. The index
+        on (owner, month * 100 + day) serves it: a window within one year is one range, one
+        across the year end is two."""
+        last = today + datetime.timedelta(days=days)
+        end = last.month * 100 + last.day
+        if end == 228 and not calendar.isleap(last.year):
+            end = 229  # 29 February falls on the 28th in other years
+        start = today.month * 100 + today.day
+        if last.year == today.year:
+            window = Q(monthday__gte=start, monthday__lte=end)
+            once = Q(year=today.year)
+        else:
+            window = Q(monthday__gte=start) | Q(monthday__lte=end)
+            once = Q(year=today.year, monthday__gte=start) | Q(year=last.year, monthday__lte=end)
+        rows = (
+            self.filter(window, person__archived=False)
+            .filter(Q(repeats=True) | once)
+            .select_related("person")
+            .order_by()  # sorted below, by the day each falls on
+        )
+        found = [
+            Occurrence(date=row, on=on, today=today)
+            for row in rows
+            if (on := row.next_on(today)) is not None and on <= last
+        ]
+        return sorted(found, key=lambda o: (o.on, o.date.person.name, o.date.pk))
+
+
+class PersonDate(models.Model):
+    """A birthday, an anniversary or another date in someone's life: a reason to reach out
+    when it comes round. The year is optional for a date that repeats every year."""
+
+    class Kind(models.TextChoices):
+        BIRTHDAY = "birthday", _("Birthday")
+        ANNIVERSARY = "anniversary", _("Anniversary")
+        OTHER = "other", _("Other date")
+
+    # No index of its own: date_upcoming below starts with the owner.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="dates")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.BIRTHDAY)
+    label = models.CharField(
+        _("what it is"),
+        max_length=100,
+        blank=True,
+        help_text=_("For another date: “moved to Lisbon”, “her daughter's birthday”."),
+    )
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    day = models.PositiveSmallIntegerField(
+        _("day"), validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    repeats = models.BooleanField(_("every year"), default=True)
+    # Month and day as one number (15 March is 315), so "the next N days" is a range scan.
+    monthday = models.GeneratedField(
+        expression=F("month") * 100 + F("day"),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PersonDateQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["month", "day", "pk"]
+        indexes: ClassVar = [models.Index("owner", "monthday", name="date_upcoming")]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(repeats=True) | Q(year__isnull=False), name="date_once_has_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.month}-{self.day}"
+
+    def clean(self) -> None:
+        """Only days that exist: no 31 April or 30 February. A 29 February without a year is
+        fine (it falls on the 28th in other years); with a year it must be a leap year. A
+        birthday lies between 1900 and today; a date that happens once needs its year."""
+        errors: dict[str, object] = {}
+        if self.month and self.day:
+            longest = calendar.monthrange(self.year or 2000, self.month)[1]
+            if self.day > longest:
+                errors["day"] = (
+                    _("%(year)d was not a leap year: February had 28 days.") % {"year": self.year}
+                    if self.year and self.month == 2 and self.day == 29
+                    else _("%(month)s has only %(days)d days.")
+                    % {"month": MONTHS[self.month], "days": longest}
+                )
+        if self.year is not None and self.year < 1900:
+            errors["year"] = _("Please enter a year after 1900.")
+        elif (
+            self.kind == self.Kind.BIRTHDAY
+            and self.year
+            and self.month
+            and self.day
+            and "day" not in errors
+            and self._on(self.year) > timezone.localdate()
+        ):
+            errors["year"] = _("A birthday cannot be in the future.")
+        if not self.repeats and not self.year:
+            errors["year"] = _("A date that happens once needs its year.")
+        if self.kind == self.Kind.OTHER and not self.label.strip():
+            errors["label"] = _("Say what the date is, like “moved to Lisbon”.")
+        if errors:
+            raise ValidationError(errors)
+
+    def _on(self, year: int) -> datetime.date:
+        """The day it falls on in `year`: 29 February is the 28th in years without one."""
+        day = self.day
+        if self.month == 2 and day == 29 and not calendar.isleap(year):
+            day = 28
+        return datetime.date(year, self.month, day)
+
+    def next_on(self, today: datetime.date) -> datetime.date | None:
+        """The next day it falls on, today included; None for a date that happened once and
+        is past. `today` is the user's own day, in their time zone."""
+        if not self.repeats:
+            assert self.year is not None  # noqa: S101 -- the constraint date_once_has_year
+            on = self._on(self.year)
+            return on if on >= today else None
+        on = self._on(today.year)
+        return on if on >= today else self._on(today.year + 1)
+
+    def years_on(self, on: datetime.date) -> int | None:
+        """How many years it will be on that day, when the year is known: an age, or years
+        since. None for a first time or an unknown year."""
+        if not self.year or not self.repeats or on.year <= self.year:
+            return None
+        return on.year - self.year
+
+    def sentence(self, on: datetime.date, today: datetime.date) -> str:
+        """The date as a reason to reach out, with the person's name and an age or years where
+        the year is known: "Helga turns 61 on Friday.", "Tom's anniversary: 10 years today." """
+        when = day_phrase(on, today)
+        years = self.years_on(on)
+        name = self.person.name
+        if self.kind == self.Kind.BIRTHDAY:
+            if years:
+                return _("%(name)s turns %(years)d %(when)s.") % {
+                    "name": name,
+                    "years": years,
+                    "when": when,
+                }
+            return _("%(name)s's birthday is %(when)s.") % {"name": name, "when": when}
+        if self.kind == self.Kind.ANNIVERSARY:
+            if years:
+                return ngettext(
+                    "%(name)s's anniversary: %(years)d year %(when)s.",
+                    "%(name)s's anniversary: %(years)d years %(when)s.",
+                    years,
+                ) % {"name": name, "years": years, "when": when}
+            return _("%(name)s's anniversary is %(when)s.") % {"name": name, "when": when}
+        if years:
+            return ngettext(
+                "%(name)s: %(years)d year since “%(label)s”, %(when)s.",
+                "%(name)s: %(years)d years since “%(label)s”, %(when)s.",
+                years,
+            ) % {"name": name, "years": years, "label": self.label, "when": when}
+        return _("%(name)s: “%(label)s”, %(when)s.") % {
+            "name": name,
+            "label": self.label,
+            "when": when,
+        }
+
+    def title(self) -> str:
+        """What the date is, in a few words: "Birthday", or the user's own label."""
+        if self.kind == self.Kind.OTHER:
+            return self.label
+        return str(self.get_kind_display())
+
+    def day_text(self) -> str:
+        """The date as set: "15 March" or "15 March 1971"."""
+        if self.year:
+            return formats.date_format(datetime.date(self.year, self.month, self.day))
+        return formats.date_format(self._on(2000), "MONTH_DAY_FORMAT")
+
+
+@dataclass(frozen=True)
+class DateLine:
+    date: PersonDate
+    on: datetime.date | None
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """A date on the day it next comes round, and how to say it."""
+
+    date: PersonDate
+    on: datetime.date
+    today: datetime.date
+
+    @property
+    def person(self) -> Person:
+        return self.date.person
+
+    @property
+    def sentence(self) -> str:
+        return self.date.sentence(self.on, self.today)

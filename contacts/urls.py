@@ -15,4 +15,7 @@ urlpatterns = [
     path("<int:pk>/photo/thumbnail/", views.person_photo_thumbnail, name="photo_thumbnail"),
     path("<int:pk>/photo/upload/", views.photo_upload, name="photo_upload"),
     path("<int:pk>/photo/remove/", views.photo_remove, name="photo_remove"),
+    path("<int:pk>/dates/new/", views.date_create, name="date_create"),
+    path("dates/<int:date_pk>/edit/", views.date_edit, name="date_edit"),
+    path("dates/<int:date_pk>/delete/", views.date_delete, name="date_delete"),
 ]

@@ -9,17 +9,26 @@ from django.db.models import Count, Min
 from django.db.models.functions import Lower
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from common.once import create_once
 from common.ownership import get_owned_or_404
+from common.responses import form_page
 from common.search import Fold, folded
 from common.types import AuthedRequest
 from contacts import photos
-from contacts.forms import SUGGESTED, ChannelFormSet, PersonFilterForm, PersonForm, PhotoForm
-from contacts.models import CHANNELS_EDITED, Channel, Person, Tag
+from contacts.forms import (
+    SUGGESTED,
+    ChannelFormSet,
+    PersonDateForm,
+    PersonFilterForm,
+    PersonForm,
+    PhotoForm,
+)
+from contacts.models import CHANNELS_EDITED, Channel, Person, PersonDate, Tag
 
 PAGE_SIZE = 50
 
@@ -225,3 +234,52 @@ def _photo_answer(request: AuthedRequest, person: Person, form: PhotoForm) -> Ht
         context = {"person": person, "photo_form": form}
         return render(request, "contacts/_person_card.html", context)
     return render(request, "contacts/photo_form.html", {"person": person, "photo_form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def date_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = get_owned_or_404(Person, request.user, pk=pk)
+    form = PersonDateForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        create_once(owner=request.user, key=form.key, create=form.save)
+        return _dates_saved(request, person, _("Date saved."))
+    return _date_form(request, form, person)
+
+
+@require_http_methods(["GET", "POST"])
+def date_edit(request: AuthedRequest, date_pk: int) -> HttpResponse:
+    date = get_owned_or_404(PersonDate.objects.select_related("person"), request.user, pk=date_pk)
+    form = PersonDateForm(request.POST or None, instance=date, person=date.person)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return _dates_saved(request, date.person, _("Date saved."))
+    return _date_form(request, form, date.person)
+
+
+@require_POST
+def date_delete(request: AuthedRequest, date_pk: int) -> HttpResponse:
+    date = get_owned_or_404(PersonDate.objects.select_related("person"), request.user, pk=date_pk)
+    date.delete()
+    return _dates_saved(request, date.person, _("Date deleted."))
+
+
+def _date_form(request: AuthedRequest, form: PersonDateForm, person: Person) -> HttpResponse:
+    context = {"form": form, "person": person, "date": form.instance if form.instance.pk else None}
+    return form_page(request, "contacts/date_form.html", context)
+
+
+def _dates_saved(request: AuthedRequest, person: Person, message: str) -> HttpResponse:
+    """With htmx, the person's dates again in place of the form, saying what happened;
+    without, back to their page."""
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect(person)
+    person = Person.objects.prefetch_related("dates").get(pk=person.pk)
+    today = timezone.localdate()
+    context = {
+        "person": person,
+        "date_lines": person.date_lines(today),
+        "met_sentence": person.met_sentence(today),
+    }
+    response = render(request, "contacts/_dates.html", {**context, "saved": message})
+    return reswap(retarget(response, "#dates"), "outerHTML")

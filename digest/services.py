@@ -200,7 +200,7 @@ def _build(entry: DigestOutbox) -> EmailMultiAlternatives | None:
     user = entry.user
     with translation.override(user.language), timezone.override(user.time_zone):
         page = reach_out(user=user)
-        if not (page.people or page.follow_ups or page.open_favours):
+        if not (page.people or page.follow_ups or page.open_favours or page.coming_up):
             return None
         return digest_message(user=user, page=page, message_id=entry.message_id)
 
@@ -271,6 +271,8 @@ def digest_subject(*, page: ReachOutPage) -> str:
     people, follow_ups, favours = len(page.people), len(page.follow_ups), len(page.open_favours)
     # One kind alone is a whole sentence, so each language puts "this week" where it belongs.
     if not (follow_ups or favours):
+        if not people and page.coming_up:
+            return _("Coming up in the next weeks")
         if not people:
             return _("Nothing due this week")  # never sent; only the preview shows it
         return ngettext(

@@ -27,7 +27,7 @@ def digest_preview(request: AuthedRequest) -> HttpResponse:
     """Exactly what this week's digest would contain, sent now."""
     page = reach_out(user=request.user)
     message = digest_message(user=request.user, page=page, message_id="<preview>")
-    empty = not (page.people or page.follow_ups or page.open_favours)
+    empty = not (page.people or page.follow_ups or page.open_favours or page.coming_up)
     return render(request, "digest/preview.html", {"message": message, "empty": empty})
 
 

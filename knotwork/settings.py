@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "digest",
     "capture",
     "portability",
+    "calendars",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("capture/", include("capture.urls")),
     path("digest/", include("digest.urls")),
     path("data/", include("portability.urls")),
+    path("calendar/", include("calendars.urls")),
     path("account/", include("accounts.urls")),
     path("account/", include("allauth.urls")),
 ]

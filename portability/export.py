@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.forms import PreferencesForm
 from accounts.models import User
 from contacts.forms import PersonForm
-from contacts.models import Channel, Person, Tag
+from contacts.models import Channel, Person, PersonDate, Tag
 from contacts.photos import CONTENT_TYPE, Photo, photo_read, photo_writer
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
@@ -33,6 +33,9 @@ VCARD_PROPERTY = {Channel.Kind.EMAIL: "email", Channel.Kind.PHONE: "tel", Channe
 # Kept since people have them: exports made before have none.
 LATER_FIELDS = ["organisation", "role", "city"]
 PERSON_FIELDS = [f for f in [*PersonForm.Meta.fields, "archived"] if f not in LATER_FIELDS]
+DATE_FIELDS = ["kind", "label", "month", "day", "year", "repeats"]
+# Apple's labels for a date of one's own in a vCard, which Knotwork's import reads back.
+APPLE_ANNIVERSARY = "_$!<Anniversary>!$_"
 
 
 # Knotwork's own fields in a vCard, so that a round trip through a vCard file keeps them.
@@ -92,7 +95,9 @@ def export_sections(*, user: User) -> Iterator[tuple[str, Any]]:
         "people",
         (
             _person_row(p, snoozed.get(p.pk))
-            for p in people.prefetch_related("tags", "channels").iterator(READ_CHUNK)
+            for p in people.prefetch_related("tags", "channels")
+            .prefetch_related(Prefetch("dates", PersonDate.objects.order_by("pk")))
+            .iterator(READ_CHUNK)
         ),
     )
     yield "conversations", (_conversation_row(c, index) for c in conversations.iterator(READ_CHUNK))
@@ -133,6 +138,7 @@ def _person_row(person: Person, snoozed_until: datetime.date | None) -> dict[str
         "channels": [
             {"kind": c.kind, "value": c.value, "label": c.label} for c in person.channels.all()
         ],
+        "dates": [{field: getattr(d, field) for field in DATE_FIELDS} for d in person.dates.all()],
     }
 
 
@@ -215,7 +221,9 @@ def export_vcards(*, user: User) -> Iterator[bytes]:
     people = Person.objects.for_user(user).order_by("name", "pk").defer("search", "listed")
     return _in_chunks(
         _vcard(person)
-        for person in people.prefetch_related("tags", "channels").iterator(READ_CHUNK)
+        for person in people.prefetch_related("tags", "channels")
+        .prefetch_related(Prefetch("dates", PersonDate.objects.order_by("pk")))
+        .iterator(READ_CHUNK)
     )
 
 
@@ -244,6 +252,7 @@ def _vcard(person: Person) -> str:
         address = card.add("adr")
         address.value = vobject.vcard.Address(city=person.city)
         address.params["TYPE"] = ["home"]
+    _vcard_dates(card, list(person.dates.all()))
     if photo := _photo_base64(person):
         line = card.add("photo")
         line.value = f"data:{CONTENT_TYPE};base64,{photo}"
@@ -260,6 +269,33 @@ def _vcard(person: Person) -> str:
         if value := getattr(person, field):
             card.add(prop.lower()).value = _vcard_text(value)
     return card.serialize()
+
+
+def _vcard_date(date: PersonDate) -> str:
+    """vCard 4.0's date: "19710315", or "--0315" without a year."""
+    year = f"{date.year:04d}" if date.year else "--"
+    return f"{year}{date.month:02d}{date.day:02d}"
+
+
+def _vcard_dates(card: Any, dates: list[PersonDate]) -> None:
+    """The first birthday as BDAY and the first anniversary as ANNIVERSARY, which every
+    address book reads; every other date as Apple's X-ABDATE with its X-ABLabel in one item
+    group. A date that happens once says so in a parameter of Knotwork's own."""
+    first: set[str] = set()
+    for number, date in enumerate(dates, start=1):
+        standard = {"birthday": "bday", "anniversary": "anniversary"}.get(date.kind)
+        if standard and standard not in first:
+            first.add(standard)
+            line = card.add(standard)
+        else:
+            line = card.add("x-abdate")
+            line.group = f"date{number}"
+            label = card.add("x-ablabel")
+            label.group = line.group
+            label.value = APPLE_ANNIVERSARY if date.kind == "anniversary" else date.title()
+        line.value = _vcard_date(date)
+        if not date.repeats:
+            line.params["X-KNOTWORK-REPEATS"] = ["no"]
 
 
 def _vcard_text(value: object) -> str:
@@ -343,6 +379,11 @@ def _import(user: User, data: dict[str, Any], write: Callable[[Photo], tuple[str
             _checked(Channel(person=person, **channel), "person")
             for person, row in zip(chunk, rows, strict=True)
             for channel in row["channels"]
+        )
+        PersonDate.objects.bulk_create(
+            _checked(PersonDate(owner=user, person=person, **date), "person")
+            for person, row in zip(chunk, rows, strict=True)
+            for date in row.get("dates", [])  # exports before dates were kept have none
         )
         Muscle.objects.bulk_create(
             Muscle(

@@ -25,8 +25,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from common.dates import DayOfYear, read_date
 from contacts.forms import MAX_TAGS, validate_channel
-from contacts.models import Channel, Person, Tag
+from contacts.models import Channel, Person, PersonDate, Tag
 from contacts.photos import NOT_A_PHOTO, Photo, PhotoRefused, photo_read, photo_writer
 from portability.export import NICKNAME, VCARD_FIELDS
 from portability.models import ImportBatch
@@ -45,6 +46,8 @@ MAX_NOTES = Person._meta.get_field("notes").max_length or 10000
 MAX_VALUE = Channel._meta.get_field("value").max_length or 300
 MAX_LABEL = Channel._meta.get_field("label").max_length or 50
 MAX_TAG = Tag._meta.get_field("name").max_length or 50
+MAX_DATE_LABEL = PersonDate._meta.get_field("label").max_length or 100
+BIRTHDAY, ANNIVERSARY, OTHER = PersonDate.Kind.values
 # A field may be as long as the whole file: the csv module's default of 128 KiB would refuse a
 # long note, and no accepted file is larger than MAX_BYTES.
 csv.field_size_limit(MAX_BYTES)
@@ -96,6 +99,8 @@ class Candidate:
     # The person's own fields: organisation, role and city, and Knotwork's X-KNOTWORK-* ones.
     fields: dict[str, Any] = field(default_factory=dict)
     photo: dict[str, str] = field(default_factory=dict)  # the Photo's sizes, in base64
+    # Birthdays, anniversaries and other dates: kind, label, month, day, year, repeats.
+    dates: list[dict[str, Any]] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # values left out, each with why
     error: str = ""
     # Set by matching:
@@ -283,14 +288,16 @@ def _from_card(contents: dict[str, list[Any]]) -> Candidate:
     spark = fields.get("spark", "")
     if spark and note.startswith(spark):  # Knotwork's export puts the spark first in NOTE
         note = note.removeprefix(spark).lstrip("\n")
-    # A second organisation or title has no field: it stays a line of the notes.
+    dates, unread = _card_dates(contents)
+    # A second organisation or title has no field, nor has a date that is no date ("circa
+    # 1800"): each stays a line of the notes.
     heading = [
         f"{label}: {value}"
         for label, values in (
             (NICKNAME, texts("nickname")),
             ("ORG", organisations[1:]),
             ("TITLE", roles[1:]),
-            ("BDAY", texts("bday")),
+            *unread,
         )
         for value in values
     ]
@@ -308,8 +315,59 @@ def _from_card(contents: dict[str, list[Any]]) -> Candidate:
         notes="\n".join([h for h in heading if h not in lines] + ([note] if note else [])),
         fields=fields,
         photo=photo,
+        dates=dates,
         dropped=dropped,
     )
+
+
+# Apple writes its standard labels as "_$!<Anniversary>!$_", a label of one's own as it is.
+APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
+
+
+def _card_dates(contents: dict[str, list[Any]]) -> tuple[list[dict[str, Any]], list[Any]]:
+    """A card's BDAY, ANNIVERSARY and Apple's X-ABDATE (labelled by the X-ABLabel of the same
+    item group) as dates, and the ones that are no date, by property, for the notes."""
+    dates: list[dict[str, Any]] = []
+    unread: dict[str, list[str]] = {}
+    labels = {
+        line.group.lower(): _text(line.value).strip()
+        for line in contents.get("x-ablabel", [])
+        if line.group
+    }
+    for prop, kind in (("bday", BIRTHDAY), ("anniversary", ANNIVERSARY), ("x-abdate", OTHER)):
+        for line in contents.get(prop, []):
+            text = _text(line.value).strip()
+            label = labels.get((line.group or "").lower(), "") if prop == "x-abdate" else ""
+            standard = APPLE_LABEL.match(label)
+            label = standard[1] if standard else label
+            date = read_date(text)
+            if date is None:
+                if text:
+                    unread.setdefault(prop.upper(), []).append(text)
+                continue
+            if "X-APPLE-OMIT-YEAR" in line.params:
+                date = DayOfYear(date.month, date.day)
+            once = [v.lower() for v in line.params.get("X-KNOTWORK-REPEATS", [])] == ["no"]
+            dates.append(_date(kind, label, date, repeats=not once))
+    return dates, list(unread.items())
+
+
+def _date(kind: str, label: str, date: DayOfYear, *, repeats: bool = True) -> dict[str, Any]:
+    """A date as the import keeps it. Apple's "Anniversary" label is the anniversary."""
+    if kind == OTHER and label.lower() in {"anniversary", "jahrestag"}:
+        kind, label = ANNIVERSARY, ""
+    elif kind == OTHER and label.lower() in {"birthday", "geburtstag"}:
+        kind, label = BIRTHDAY, ""
+    elif kind == OTHER and not label:
+        label = _("Date")
+    return {
+        "kind": kind,
+        "label": label,
+        "month": date.month,
+        "day": date.day,
+        "year": date.year,
+        "repeats": repeats,
+    }
 
 
 def _city(contents: dict[str, list[Any]]) -> list[str]:
@@ -516,10 +574,11 @@ def _from_row(row: dict[str, str]) -> Candidate:
             ("nickname", NICKNAME),
             ("connected on", "Connected on"),
             ("notes", "Notes"),
-            ("birthday", "BDAY"),
         )
         if row.get(key)
     ]
+    dates, unread = _row_dates(row)
+    notes += unread
     work = {
         "organisation": next((row[k] for k in ORGANISATION_COLUMNS if row.get(k)), ""),
         "role": next((row[k] for k in ROLE_COLUMNS if row.get(k)), ""),
@@ -533,7 +592,29 @@ def _from_row(row: dict[str, str]) -> Candidate:
         tags=labels,
         notes="\n".join(notes),
         fields={key: value for key, value in work.items() if value},
+        dates=dates,
     )
+
+
+def _row_dates(row: dict[str, str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Google's "Birthday" column and its numbered events ("Event 1 - Type", "Event 1 -
+    Value"), as dates; a value that is no date stays a line of the notes."""
+    found = [(BIRTHDAY, "", row.get("birthday", ""))]
+    numbered = (key for key in row if re.fullmatch(r"event \d+ - value", key))
+    events = sorted(key.removesuffix(" - value") for key in numbered)
+    for event in events:
+        label = row.get(f"{event} - type", "") or row.get(f"{event} - label", "")
+        found.append((OTHER, label.lstrip("* ").strip(), row.get(f"{event} - value", "")))
+    dates: list[dict[str, Any]] = []
+    unread: list[str] = []
+    for kind, label, text in found:
+        for value in (v.strip() for v in text.split(":::") if v.strip()):
+            date = read_date(value)
+            if date is None:
+                unread.append(f"{'BDAY' if kind == BIRTHDAY else label or 'Event'}: {value}")
+            else:
+                dates.append(_date(kind, label, date))
+    return dates, unread
 
 
 def _row_city(row: dict[str, str]) -> str:
@@ -585,7 +666,31 @@ def _checked(candidate: Candidate) -> Candidate:
         candidate.notes = candidate.notes[:MAX_NOTES]
         dropped.append(_("The notes were cut to %(max)d characters.") % {"max": MAX_NOTES})
     candidate.fields = _fields(candidate.fields, dropped)
+    candidate.dates = _dates(candidate.dates, dropped)
     return candidate
+
+
+def _dates(raw: list[dict[str, Any]], dropped: list[str]) -> list[dict[str, Any]]:
+    """Each date checked as the form checks it: a birthday's year in the future is left
+    out (the day is kept); a date that cannot be is listed as dropped."""
+    kept: list[dict[str, Any]] = []
+    for values in raw:
+        values = {**values, "label": _clean(str(values.get("label") or ""))[:MAX_DATE_LABEL]}
+        date = PersonDate(**values)
+        try:
+            date.full_clean(
+                exclude=["owner", "person"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            if "year" in error.message_dict and date.repeats and date.kind == BIRTHDAY:
+                values["year"] = None
+                kept.append(values)
+            else:
+                day = f"{date.day}.{date.month}.{date.year or ''}"
+                dropped.append(f"{day}: {' '.join(error.messages)}")
+            continue
+        kept.append(values)
+    return kept
 
 
 def _validate_channel(kind: str, value: str) -> None:
@@ -838,7 +943,30 @@ def _apply_chunk(
         tags.setdefault(pk(person), []).extend(c.tags)
     Channel.objects.bulk_create(channels)
     _tags_add(user, tags)
+    dates: dict[int, list[dict[str, Any]]] = {}
+    for index, person in target.items():
+        dates.setdefault(pk(person), []).extend(candidates[index - offset].dates)
+    _dates_add(user, dates)
     return len(new), len(target) - len(new)
+
+
+def _dates_add(user: User, wanted: dict[int, list[dict[str, Any]]]) -> None:
+    """Give people the dates they lack (a birthday on the same day is one they have), in two
+    queries."""
+    have = {
+        (person, kind, month, day)
+        for person, kind, month, day in PersonDate.objects.filter(
+            owner=user, person__in=[pk for pk, dates in wanted.items() if dates]
+        ).values_list("person_id", "kind", "month", "day")
+    }
+    new = []
+    for person, dates in wanted.items():
+        for values in dates:
+            key = (person, values["kind"], values["month"], values["day"])
+            if key not in have:
+                have.add(key)
+                new.append(PersonDate(owner=user, person_id=person, **values))
+    PersonDate.objects.bulk_create(new)
 
 
 def _fill(

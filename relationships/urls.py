@@ -11,4 +11,5 @@ urlpatterns = [
     path("people/<int:pk>/merge/", views.merge, name="merge"),
     path("search/", views.search, name="search"),
     path("travelling/", views.travelling, name="travelling"),
+    path("upcoming/", views.upcoming, name="upcoming"),
 ]

@@ -1,6 +1,8 @@
 """The reach-out home page and its one-tap actions, a person's whole story on one page, and
 one search over everything."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -9,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.dates import cadence
+from common.dates import cadence, week_name
 from common.ownership import get_owned_or_404
 from common.types import AuthedRequest
-from contacts.models import Person
+from contacts.models import Occurrence, Person, PersonDate
 from conversations.services import touch_record
 from relationships.forms import CadenceForm, MergeForm, SnoozeForm, TravellingForm
 from relationships.services.merge import people_merge
@@ -25,13 +27,20 @@ from relationships.services.travelling import city_counts, city_people
 @require_GET
 def person(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_owned_or_404(
-        Person.objects.select_related("muscle").for_card(),
+        Person.objects.select_related("muscle").for_card().prefetch_related("dates"),
         request.user,
         pk=pk,
     )
     before = Cursor.parse(request.GET.get("before", ""))
     entries, earlier = timeline_page(person=person, before=before)
-    context = {"person": person, "entries": entries, "earlier": earlier}
+    today = timezone.localdate()
+    context = {
+        "person": person,
+        "entries": entries,
+        "earlier": earlier,
+        "date_lines": person.date_lines(today),
+        "met_sentence": person.met_sentence(today),
+    }
     part = request.GET.get("part") if request.htmx else None
     if part in {"timeline", "entries", "side"}:
         return render(request, f"relationships/person.html#{part}", context)
@@ -49,6 +58,25 @@ def search(request: AuthedRequest) -> HttpResponse:
 
 
 TRAVELLING_PAGE_SIZE = 50
+UPCOMING_DAYS = 60
+
+
+@require_GET
+def upcoming(request: AuthedRequest) -> HttpResponse:
+    """The dates of the next 60 days, week by week."""
+    today = timezone.localdate()
+    dates = PersonDate.objects.for_user(request.user).upcoming(today=today, days=UPCOMING_DAYS)
+    weeks: dict[datetime.date, list[Occurrence]] = {}
+    for occurrence in dates:
+        monday = occurrence.on - datetime.timedelta(days=occurrence.on.weekday())
+        weeks.setdefault(monday, []).append(occurrence)
+    this_monday = today - datetime.timedelta(days=today.weekday())
+    context = {
+        "weeks": [(week_name(monday, this_monday), found) for monday, found in weeks.items()],
+        "today": today,
+        "days": UPCOMING_DAYS,
+    }
+    return render(request, "relationships/upcoming.html", context)
 
 
 @require_GET

@@ -8,7 +8,7 @@ import factory
 from PIL import Image
 
 from accounts.models import User
-from contacts.models import Channel, Person, Tag
+from contacts.models import Channel, Person, PersonDate, Tag
 from contacts.photos import photo_read, photo_set
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
@@ -40,6 +40,17 @@ class PersonFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name")
     spark = "Told a great story about sailing to Lisbon."
     met_at = "Stanford alumni dinner"
+
+
+class PersonDateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PersonDate
+
+    person = factory.SubFactory(PersonFactory)
+    owner = factory.LazyAttribute(lambda date: date.person.owner)
+    kind = PersonDate.Kind.BIRTHDAY
+    month = 3
+    day = 15
 
 
 class ChannelFactory(factory.django.DjangoModelFactory):

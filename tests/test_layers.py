@@ -18,6 +18,7 @@ REVIEWED_LINKS = {
     # Settings is where people look for their digest and their data.
     ("accounts/preferences.html", "digest"),
     ("accounts/preferences.html", "portability"),
+    ("accounts/preferences.html", "calendars"),
     # Deleting the account offers the export first.
     ("accounts/delete_account.html", "portability"),
     # Logging out with capture entries waiting offers to send them first.

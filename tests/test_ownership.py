@@ -8,13 +8,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import User
-from contacts.models import Person
+from contacts.models import Person, PersonDate
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
 from portability.models import ImportBatch
 from tests.factories import (
     ConversationFactory,
     FavourFactory,
+    PersonDateFactory,
     PersonFactory,
     StoryFactory,
     with_photo,
@@ -30,16 +31,17 @@ OWNED_OBJECTS: dict[tuple[str, str], Callable[[User], models.Model]] = {
     ("conversations", "story_pk"): lambda owner: StoryFactory(owner=owner),
     ("conversations", "person_pk"): lambda owner: PersonFactory(owner=owner),
     ("favours", "pk"): lambda owner: FavourFactory(owner=owner),
+    ("contacts", "date_pk"): lambda owner: PersonDateFactory(person=PersonFactory(owner=owner)),
     ("favours", "person_pk"): lambda owner: PersonFactory(owner=owner),
     ("portability", "batch_pk"): lambda owner: ImportBatch.objects.create(
         owner=owner, filename="contacts.vcf", candidates=[]
     ),
 }
 THIRD_PARTY = ("allauth.",)
-# Links that carry a signed token instead of an object id; tests/digest/test_digest.py
-# proves they act only for their own user.
-SIGNED_LINKS = {"digest:action"}
-OWNED_MODELS = [Person, Conversation, Story, Touch, Favour]
+# Links that carry a signed token or a secret instead of an object id; tests/digest/test_digest.py
+# and tests/calendars/test_feed.py prove they act only for their own user.
+SIGNED_LINKS = {"digest:action", "calendars:feed"}
+OWNED_MODELS = [Person, Conversation, Story, Touch, Favour, PersonDate]
 
 
 def object_urls(

@@ -24,7 +24,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import User
-from contacts.models import Channel, Person, Tag
+from calendars.models import CalendarFeed
+from contacts.models import Channel, Person, PersonDate, Tag
 from conversations.models import Conversation, Story, Touch
 from digest.services import Action, action_token
 from favours.models import Favour
@@ -119,6 +120,12 @@ def seed_account(owner: User, text: Callable[[int], str], client: Client) -> See
     favour = Favour(owner=owner, person=person, giver=Favour.Giver.ME, happened_on=LONG_AGO)
     fill_text(favour, text, seeded)
     Touch.objects.create(owner=owner, person=person, happened_on=LONG_AGO)
+    # A birthday today, so it is a reason on the reach-out list and comes up everywhere.
+    today = timezone.localdate()
+    date = PersonDate(owner=owner, person=person, kind=PersonDate.Kind.OTHER)
+    date.month, date.day = today.month, today.day
+    fill_text(date, text, seeded)
+    CalendarFeed.objects.create(owner=owner, with_stories=True)
     muscles_recompute(user_ids=[owner.pk])
     batch = _import_waiting(client, owner, text(len(seeded.texts)))
     seeded.objects = {
@@ -128,6 +135,7 @@ def seed_account(owner: User, text: Callable[[int], str], client: Client) -> See
         "batch_pk": batch,
         "conversation": conversation,
         "favour": favour,
+        "date_pk": date,
     }
     return seeded
 
@@ -180,6 +188,10 @@ def start_urls(seeded: Seeded) -> list[str]:
                 for action in ("caught_up", "snooze")
             ]
             urls.append(reverse(name, args=[action_token(Action(owner.pk, "unsubscribe"))]))
+            continue
+        if name == "calendars:feed":
+            feed = CalendarFeed.objects.get(owner=owner)
+            urls.append(reverse(name, args=[feed.pk, feed.token]))
             continue
         kwargs = {
             argument: seeded.objects[ARGUMENTS.get((namespace, argument), argument)].pk

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0007_people_list_text'),
+        ('contacts', '0009_people_list_text'),
         ('conversations', '0004_search_without_accents'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,16 +1,18 @@
 """This week's reach-out list, with why and how to start, and what else is due."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
+    Case,
     F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -19,13 +21,19 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from common.dates import cadence, time_ago
-from contacts.models import Person
+from contacts.models import Occurrence, Person, PersonDate
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
 from relationships.models import JobRun, Muscle
 
 FOLLOW_UP_LOOKAHEAD = datetime.timedelta(days=7)
 EXCERPT_WORDS = 18
+# A date this many days ahead or fewer puts its person on this week's list.
+DATE_LOOKAHEAD_DAYS = 7
+# The digest's "coming up": the dates of the weeks after this one.
+COMING_UP_DAYS = 28
+# A knot this many rhythms overdue ranks above every date.
+FAR_TOO_LONG = 2.0
 
 
 def _excerpt(text: str) -> str:
@@ -34,21 +42,29 @@ def _excerpt(text: str) -> str:
 
 @dataclass
 class ReachOut:
-    """One person on this week's list, with why and what to talk about."""
+    """One person on this week's list, with why and what to talk about: a date coming up,
+    or a relationship gone quiet, or both."""
 
-    muscle: Muscle
+    person: Person
+    muscle: Muscle | None
     last_conversation: Conversation | None
     latest_story: Story | None
     follow_up: Story | None
     open_favour: Favour | None
     today: datetime.date
-
-    @property
-    def person(self) -> Person:
-        return self.muscle.person
+    occurrence: Occurrence | None = None
 
     def reason(self) -> str:
-        """When and where you were last in touch, and the rhythm you chose: facts, no filler."""
+        """The date coming up, if one is; when and where you were last in touch, and the
+        rhythm you chose, if they have gone quiet: facts, no filler."""
+        quiet = self.muscle is not None and self.muscle.quiet
+        if self.occurrence is None:
+            return self._quiet_reason()
+        said = self.occurrence.sentence
+        return f"{said} {self._quiet_reason()}" if quiet else said
+
+    def _quiet_reason(self) -> str:
+        assert self.muscle is not None  # noqa: S101 -- only quiet people come without a date
         last = self.muscle.last_contact_on
         ago = time_ago((self.today - last).days) if last else ""
         talk = self.last_conversation
@@ -93,6 +109,8 @@ class ReachOutPage:
     open_favours: list[Favour]
     want_to_meet: list[Person]
     jobs: dict[str, JobRun]
+    # The dates of the next four weeks whose people are not on the list above.
+    coming_up: list[Occurrence] = field(default_factory=list)
 
 
 def _first_each(queryset: QuerySet[Any], people: list[int], order: list[str]) -> dict[int, Any]:
@@ -108,18 +126,84 @@ def _first_each(queryset: QuerySet[Any], people: list[int], order: list[str]) ->
     return {row.for_person: row for row in first.union(*others, all=True)}
 
 
+def _contacts_since(people: set[int], since: datetime.date) -> dict[int, list[datetime.date]]:
+    """The days each of these people and you were in touch since then, in one query: a
+    conversation, a touch or a favour (not the day you met or added them, which would hide a
+    new friend's birthday)."""
+    if not people:
+        return {}
+    days = (
+        Touch.objects.filter(person__in=people, happened_on__gte=since)
+        .values_list("person_id", "happened_on")
+        .order_by()
+        .union(
+            Conversation.objects.filter(people__in=people, happened_on__gte=since)
+            .values_list("people", "happened_on")
+            .order_by(),
+            Favour.objects.filter(person__in=people, happened_on__gte=since)
+            .values_list("person_id", "happened_on")
+            .order_by(),
+        )
+        .order_by()
+    )
+    found: dict[int, list[datetime.date]] = {}
+    for person, day in days:
+        found.setdefault(person, []).append(day)
+    return found
+
+
+def _listed(
+    user: User, today: datetime.date, dates: list[Occurrence]
+) -> list[tuple[Person, Muscle | None, Occurrence | None]]:
+    """Who is on this week's list, in order, each once, at most the user's number: knots who
+    have been quiet far too long, then people with a date within the week (the soonest first),
+    then the quiet ones by tier and how far overdue. The rule is in docs/muscles.md."""
+    size = user.reach_out_size
+    listed = Muscle.objects.for_user(user).filter(person__archived=False).select_related("person")
+    quiet = listed.filter(quiet=True).exclude(snoozed_until__gte=today)
+    week = [
+        o
+        for o in dates
+        if o.on <= today + datetime.timedelta(days=DATE_LOOKAHEAD_DAYS)
+        and o.person.status == Person.Status.KNOWN
+    ]
+    dated_muscles = {m.person_id: m for m in listed.filter(person__in={o.person.pk for o in week})}
+    # Knots quiet far too long first, then by tier and how far overdue: one query, with room
+    # for the people that dates take to the front.
+    far = Q(person__is_knot=True, overdue__gte=FAR_TOO_LONG)
+    ordered = quiet.annotate(far=Case(When(far, then=Value(True)), default=Value(False)))
+    ranked = list(ordered.order_by("-far", "tier", "-overdue", "person_id")[: size + len(week)])
+    contacts = _contacts_since(
+        {o.person.pk for o in week}, today - datetime.timedelta(days=DATE_LOOKAHEAD_DAYS)
+    )
+    dated: dict[int, Occurrence] = {}
+    for o in week:
+        muscle = dated_muscles.get(o.person.pk)
+        snoozed = muscle and muscle.snoozed_until and muscle.snoozed_until >= today
+        # Once you have been in touch in the week before the day, the date has done its work.
+        lead = o.on - datetime.timedelta(days=DATE_LOOKAHEAD_DAYS)
+        in_touch = any(day >= lead for day in contacts.get(o.person.pk, []))
+        if not (snoozed or in_touch):
+            dated.setdefault(o.person.pk, o)  # the soonest of a person's dates
+    chosen: dict[int, tuple[Person, Muscle | None, Occurrence | None]] = {}
+    for m in ranked:
+        if m.far:
+            chosen.setdefault(m.person_id, (m.person, m, dated.get(m.person_id)))
+    for pk, o in dated.items():
+        chosen.setdefault(pk, (o.person, dated_muscles.get(pk), o))
+    for m in ranked:
+        chosen.setdefault(m.person_id, (m.person, m, None))
+    return list(chosen.values())[:size]
+
+
 def reach_out(*, user: User) -> ReachOutPage:
     """This week's few people to reach out to, why, and how to start; follow-ups due; open
-    favours; people to meet; and when the background jobs last ran. A fixed number of queries."""
+    favours; people to meet; dates in the weeks after; and when the background jobs last ran.
+    A fixed number of queries."""
     today = timezone.localdate()
-    muscles = list(
-        Muscle.objects.for_user(user)
-        .filter(quiet=True, person__archived=False)
-        .exclude(snoozed_until__gte=today)
-        .select_related("person")
-        .order_by("tier", "-overdue", "person_id")[: user.reach_out_size]
-    )
-    ids = [m.person_id for m in muscles]
+    dates = PersonDate.objects.for_user(user).upcoming(today=today, days=COMING_UP_DAYS)
+    listed = _listed(user, today, dates)
+    ids = [person.pk for person, _muscle, _date in listed]
     stories = Story.objects.select_related("conversation")
     due = Q(ask_on__lte=today + FOLLOW_UP_LOOKAHEAD)
     latest = _first_each(stories, ids, ["-conversation__happened_on", "-created_at"])
@@ -131,14 +215,16 @@ def reach_out(*, user: User) -> ReachOutPage:
     last_talks = _first_each(talks, ids, ["-happened_on", "-created_at"])
     people = [
         ReachOut(
-            muscle=m,
-            last_conversation=last_talks.get(m.person_id),
-            latest_story=latest.get(m.person_id),
-            follow_up=follow_ups_by_person.get(m.person_id),
-            open_favour=favours.get(m.person_id),
+            person=person,
+            muscle=muscle,
+            last_conversation=last_talks.get(person.pk),
+            latest_story=latest.get(person.pk),
+            follow_up=follow_ups_by_person.get(person.pk),
+            open_favour=favours.get(person.pk),
             today=today,
+            occurrence=occurrence,
         )
-        for m in muscles
+        for person, muscle, occurrence in listed
     ]
     last_attempt = Greatest(
         Subquery(
@@ -172,6 +258,7 @@ def reach_out(*, user: User) -> ReachOutPage:
             .annotate(last_attempt=last_attempt)[:10]
         ),
         jobs={run.name: run for run in JobRun.objects.all()},
+        coming_up=[o for o in dates if o.person.pk not in ids],
     )
 
 

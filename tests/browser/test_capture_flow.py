@@ -430,7 +430,7 @@ def test_matches_are_easy_to_tap_on_a_phone(phone: Page, live_server: LiveServer
     assert where is not None
     assert name["height"] < 40  # the name on one line, not broken into syllables
     assert where["y"] >= name["y"] + name["height"] - 1  # where you met sits below it
-    toggle = phone.get_by_text("A favour, and how to reach them")
+    toggle = phone.get_by_text("Birthday, a favour, how to reach them")
     assert phone.locator(".more summary").bounding_box()["height"] >= 44  # type: ignore[index]
     toggle.click()
     expect(phone.get_by_label("A favour offered")).to_be_visible()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import User
 from capture.offline import offline_assets, offline_version
 from common.models import Submission
-from contacts.models import Channel, Person
+from contacts.models import Channel, Person, PersonDate
 from conversations.models import Conversation, Story
 from favours.models import Favour
 from tests.factories import PersonFactory
@@ -172,7 +172,9 @@ def test_the_account_tag_is_stable_and_gives_nothing_away(alice: User, bob: User
     tag = alice.device_tag
     assert tag == User.objects.get(pk=alice.pk).device_tag
     assert tag != bob.device_tag
-    assert str(alice.pk) not in tag
+    # A hash: neither the id nor the email (a short id's digits may turn up in any hex string).
+    assert re.fullmatch(r"[0-9a-f]{24}", tag)
+    assert tag.lstrip("0") != str(alice.pk)
     assert "alice" not in tag
 
 
@@ -231,3 +233,41 @@ def test_the_logout_forms_name_the_account_whose_entries_they_clear(
     html = alice_client.get(reverse(page)).text
     assert f'data-capture-account="{alice.device_tag}"' in html
     assert "js/capture.js" in html
+
+
+def test_a_birthday_heard_at_the_event_is_kept_once(alice_client: Client, alice: User):
+    data = entry(alice, birthday_day="15", birthday_month="5", birthday_year="")
+    assert alice_client.post(reverse("capture:page"), data, headers=JSON).status_code == 200
+    assert alice_client.post(reverse("capture:page"), data, headers=JSON).status_code == 200
+    (birthday,) = PersonDate.objects.for_user(alice)
+    assert (birthday.person.name, birthday.kind, birthday.month, birthday.day, birthday.year) == (
+        "Helga Brandt",
+        "birthday",
+        5,
+        15,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"birthday_day": "31", "birthday_month": "4"}, "birthday_day", "April has only 30 days."),
+        ({"birthday_month": "5"}, "birthday_day", "Choose the day of the birthday."),
+        (
+            {"birthday_day": "1", "birthday_month": "5", "birthday_year": "2999"},
+            "birthday_year",
+            "A birthday cannot be in the future.",
+        ),
+    ],
+)
+def test_an_impossible_birthday_is_refused_beside_its_field(
+    alice_client: Client, alice: User, fields, field, message
+):
+    response = alice_client.post(reverse("capture:page"), entry(alice, **fields), headers=JSON)
+    assert response.status_code == 400
+    assert response.json()["errors"][field][0]["message"] == message
+    page = alice_client.post(reverse("capture:page"), entry(alice, **fields))
+    assert message in page.text
+    assert 'value="Crossed the Alps' in page.text or "Crossed the Alps" in page.text
+    assert not Person.objects.exists()

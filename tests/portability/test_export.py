@@ -27,6 +27,7 @@ from tests.factories import (
     ChannelFactory,
     ConversationFactory,
     FavourFactory,
+    PersonDateFactory,
     PersonFactory,
     StoryFactory,
     TagFactory,
@@ -57,6 +58,15 @@ def rich_account(user: User) -> None:
     ChannelFactory(person=helga, kind="phone", value="+49 89 123456")
     ChannelFactory(person=jonas, kind="link", value="https://jonas.example.org", label="Bäckerei")
     Muscle.objects.create(person=helga, owner=user, snoozed_until=datetime.date(2026, 12, 24))
+    PersonDateFactory(person=helga, month=3, day=15, year=1965)
+    PersonDateFactory(person=helga, kind="anniversary", month=6, day=1, year=1990)
+    PersonDateFactory(
+        person=helga, kind="other", label="Moved to Lisbon", month=9, day=1, year=2024
+    )
+    PersonDateFactory(
+        person=helga, kind="other", label="Retires", month=4, day=1, year=2027, repeats=False
+    )
+    PersonDateFactory(person=jonas, month=2, day=29)
     talk = ConversationFactory(
         owner=user,
         people=[helga, jonas],
@@ -208,7 +218,9 @@ def test_people_export_as_vcard_4(alice_client: Client, alice: User):
     assert helga.note.value == (
         "Told a great story about sailing to Lisbon.\n\nNICKNAME: Hexe\nNée Vogt"
     )
-    own = {key: line[0].value for key, line in helga.contents.items() if key.startswith("x-")}
+    own = {
+        key: line[0].value for key, line in helga.contents.items() if key.startswith("x-knotwork")
+    }
     assert own == {
         "x-knotwork-spark": "Told a great story about sailing to Lisbon.",
         "x-knotwork-met-at": "Stanford alumni dinner",
@@ -225,7 +237,7 @@ def test_people_export_as_vcard_4(alice_client: Client, alice: User):
 
 PERSON_FIELDS = ["name", "spark", "met_at", "met_on", "circle", "cadence_days", "is_knot"]
 PERSON_FIELDS += ["status", "notes", "archived", "tags", "channels"]
-PERSON_FIELDS += ["organisation", "role", "city"]
+PERSON_FIELDS += ["organisation", "role", "city", "dates"]
 
 
 def people_as_vcard_carries_them(user: User) -> list[dict[str, Any]]:
@@ -441,3 +453,25 @@ def test_the_data_page_counts_in_real_plurals(alice_client, alice, language, sen
     ConversationFactory(owner=alice, people=[helga])
     FavourFactory(person=helga)
     assert sentence in alice_client.get(reverse("portability:data")).text
+
+
+def test_dates_go_out_as_vcard_4_bday_and_anniversary(alice_client: Client, alice: User):
+    rich_account(alice)
+    cards = list(vobject.readComponents(alice_client.get(reverse("portability:export_vcf")).text))
+    helga = next(card for card in cards if card.fn.value == "Helga Brandt")
+    assert helga.bday.value == "19650315"
+    assert helga.anniversary.value == "19900601"
+    dates = {line.group: line for line in helga.contents["x-abdate"]}
+    labels = {line.group: line.value for line in helga.contents["x-ablabel"]}
+    assert sorted((labels[g], d.value) for g, d in dates.items()) == [
+        ("Moved to Lisbon", "20240901"),
+        ("Retires", "20270401"),
+    ]
+    jonas = next(card for card in cards if card.fn.value == "Jonas Weber")
+    assert jonas.bday.value == "--0229"
+    assert [d["kind"] for d in export_account(user=alice)["people"][0]["dates"]] == [
+        "birthday",
+        "anniversary",
+        "other",
+        "other",
+    ]

@@ -25,7 +25,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from accounts.models import User
-from contacts.models import Channel, Person
+from contacts.models import Channel, Person, PersonDate
 from portability.importing import (
     Candidate,
     UnreadableFile,
@@ -58,7 +58,15 @@ def test_vcard_2_1_from_an_android_phone_with_quoted_printable_and_folded_lines(
     assert helga.emails == ["helga@example.org", "h.brandt@work.example.org"]
     assert helga.phones == ["+49 171 2345678", "089 1234567"]
     assert "Radtour über die Alpen, mit 60 Jahren." in helga.notes
-    assert "--0512" in helga.notes  # a birthday without a year
+    assert helga.dates[0] | {"label": ""} == {  # a birthday without a year
+        "kind": "birthday",
+        "label": "",
+        "month": 5,
+        "day": 12,
+        "year": None,
+        "repeats": True,
+    }
+    assert "--0512" not in helga.notes
     assert lena.name == "Lena Schröder"
 
 
@@ -883,3 +891,102 @@ def test_ten_thousand_cards_preview_and_import_in_a_fixed_number_of_queries_per_
     assert [r["status"] for r in again.candidates] == ["known"] * 10_000
     assert Person.objects.for_user(alice).count() == 10_000
     assert Channel.objects.filter(person__owner=alice).count() == 20_000
+
+
+def dates_of(candidate: Candidate) -> list[tuple]:
+    return [(d["kind"], d["label"], d["month"], d["day"], d["year"]) for d in candidate.dates]
+
+
+@pytest.mark.parametrize(
+    ("version", "line", "expected"),
+    [
+        ("3.0", "BDAY:--0315", (3, 15, None)),
+        ("4.0", "BDAY:--03-15", (3, 15, None)),
+        ("3.0", "BDAY:19710315", (3, 15, 1971)),
+        ("3.0", "BDAY:1971-03-15", (3, 15, 1971)),
+        ("2.1", "BDAY:1971-03-15T00:00:00Z", (3, 15, 1971)),
+        ("4.0", "BDAY;VALUE=date:19710315", (3, 15, 1971)),
+        ("3.0", "BDAY;X-APPLE-OMIT-YEAR=1604:1604-03-15", (3, 15, None)),
+        ("4.0", "BDAY:--0229", (2, 29, None)),
+    ],
+)
+def test_a_birthday_comes_in_as_every_phone_writes_it(version, line, expected):
+    card = f"BEGIN:VCARD\r\nVERSION:{version}\r\nFN:Helga\r\n{line}\r\nEND:VCARD\r\n"
+    (helga,) = read_upload(card.encode(), "helga.vcf")
+    assert dates_of(helga) == [("birthday", "", *expected)]
+    assert "BDAY" not in helga.notes
+
+
+def test_a_text_birthday_stays_in_the_notes():
+    card = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Helga\r\nBDAY;VALUE=text:circa 1800\r\nEND:VCARD\r\n"
+    (helga,) = read_upload(card.encode(), "helga.vcf")
+    assert helga.dates == []
+    assert helga.notes == "BDAY: circa 1800"
+
+
+def test_a_future_birth_year_is_left_out_and_an_impossible_day_is_listed():
+    card = (
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Helga\r\nBDAY:20990315\r\n"
+        "item1.X-ABDATE:2023-02-29\r\nitem1.X-ABLabel:Moved\r\nEND:VCARD\r\n"
+    )
+    (helga,) = read_upload(card.encode(), "helga.vcf")
+    assert dates_of(helga) == [("birthday", "", 3, 15, None)]
+    assert helga.notes == "X-ABDATE: 2023-02-29"
+
+
+def test_anniversaries_and_apples_labelled_dates_come_in():
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Helga\r\n"
+        "ANNIVERSARY:19900601\r\n"
+        "item1.X-ABDATE;type=pref:2010-06-01\r\nitem1.X-ABLabel:_$!<Anniversary>!$_\r\n"
+        "item2.X-ABDATE:2024-09-01\r\nitem2.X-ABLabel:Moved to Lisbon\r\n"
+        "item3.X-ABDATE:--1224\r\nitem3.X-ABLabel:_$!<Other>!$_\r\n"
+        "END:VCARD\r\n"
+    )
+    (helga,) = read_upload(card.encode(), "helga.vcf")
+    assert dates_of(helga) == [
+        ("anniversary", "", 6, 1, 1990),
+        ("anniversary", "", 6, 1, 2010),
+        ("other", "Moved to Lisbon", 9, 1, 2024),
+        ("other", "Other", 12, 24, None),
+    ]
+
+
+def test_google_csv_birthdays_and_events_come_in():
+    rows = (
+        "Name,Birthday,Event 1 - Type,Event 1 - Value,Event 2 - Type,Event 2 - Value\n"
+        "Helga Brandt,1965-03-15,Anniversary,1990-06-01,Moved to Lisbon,2024-09-01\n"
+        "Tom,--02-29,,,,\n"
+        "Lena,sometime in May,,,,\n"
+    )
+    helga, tom, lena = read_upload(rows.encode(), "google.csv")
+    assert dates_of(helga) == [
+        ("birthday", "", 3, 15, 1965),
+        ("anniversary", "", 6, 1, 1990),
+        ("other", "Moved to Lisbon", 9, 1, 2024),
+    ]
+    assert dates_of(tom) == [("birthday", "", 2, 29, None)]
+    assert lena.dates == []
+    assert lena.notes == "BDAY: sometime in May"
+
+
+def test_imported_dates_are_written_once_and_known_people_get_only_the_ones_they_lack(
+    alice_client: Client, alice: User
+):
+    helga = PersonFactory(owner=alice, name="Helga Brandt")
+    ChannelFactory(person=helga, value="helga@example.org")
+    PersonDate.objects.create(owner=alice, person=helga, month=3, day=15)
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Helga Brandt\r\nEMAIL:helga@example.org\r\n"
+        "BDAY:1965-03-15\r\nANNIVERSARY:19900601\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Tom\r\nBDAY:--0229\r\nEND:VCARD\r\n"
+    )
+    batch = uploaded(alice_client, "people.vcf", card.encode())
+    confirm(alice_client, batch)
+    confirm(alice_client, batch)
+    dates = PersonDate.objects.for_user(alice).order_by("person__name", "kind")
+    assert [(d.person.name, d.kind, d.month, d.day) for d in dates] == [
+        ("Helga Brandt", "anniversary", 6, 1),
+        ("Helga Brandt", "birthday", 3, 15),
+        ("Tom", "birthday", 2, 29),
+    ]

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from contacts.models import Channel, Circle, Person, Tag
+from contacts.models import Channel, Circle, Person, PersonDate, Tag
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
 
@@ -387,6 +387,19 @@ FAVOURS = [
     ("Marcus Oyelaran", "them", "offered", "Introduce me to two coaches in Hamburg", 38, "done"),
 ]
 
+# name, kind, own label, days from today, year it began (None: not known), every year
+DATES: list[tuple[str, str, str, int, int | None, bool]] = [
+    ("Helga Brandt", PersonDate.Kind.BIRTHDAY, "", 4, 1965, True),
+    ("Tom Fletcher", PersonDate.Kind.BIRTHDAY, "", 11, None, True),
+    ("Lena Schröder", PersonDate.Kind.BIRTHDAY, "", 26, 1988, True),
+    ("Katharina Engel", PersonDate.Kind.ANNIVERSARY, "", 33, 2012, True),
+    ("Marcus Oyelaran", PersonDate.Kind.OTHER, "his daughter Ada's birthday", 19, None, True),
+    ("Sophie Lambert", PersonDate.Kind.OTHER, "moved to Berlin", 47, 2018, True),
+    ("Felix Hoffmann", PersonDate.Kind.OTHER, "retires, then the Camino", 52, None, False),
+    ("Priya Raman", PersonDate.Kind.BIRTHDAY, "", 140, 1984, True),
+    ("Jonas Weber", PersonDate.Kind.BIRTHDAY, "", 210, None, True),
+]
+
 WANT_TO_MEET = [
     (
         "Dr. Miriam Kessler",
@@ -466,6 +479,18 @@ class Command(BaseCommand):
                 what=what,
                 happened_on=today - datetime.timedelta(days=days),
                 status=status,
+            )
+        for name, kind, label, days_ahead, year, repeats in DATES:
+            on = today + datetime.timedelta(days=days_ahead)
+            PersonDate.objects.create(
+                owner=user,
+                person=people[name],
+                kind=kind,
+                label=label,
+                month=on.month,
+                day=28 if (on.month, on.day) == (2, 29) else on.day,
+                year=on.year if not repeats else year,
+                repeats=repeats,
             )
         Touch.objects.create(
             owner=user, person=people["Yusuf Demir"], happened_on=today - datetime.timedelta(days=3)

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0006_work_out_of_notes'),
+        ('contacts', '0008_birthdays_out_of_notes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

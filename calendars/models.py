@@ -1,0 +1,45 @@
+"""A user's private calendar feed: its address carries the secret that lets a calendar app
+read it, so the address is the credential."""
+
+import secrets
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+TOKEN_BYTES = 32
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+class CalendarFeed(models.Model):
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # Found by the feed's id and then compared in constant time, never looked up by value.
+    token = models.SlugField(max_length=64, default=new_token, db_index=False)
+    with_stories = models.BooleanField(
+        _("include what they told you in follow-ups"),
+        default=False,
+        help_text=_("Off by default: anyone with the address could read it."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["pk"]
+
+    def __str__(self) -> str:
+        return f"feed {self.pk}"
+
+    def renew(self) -> None:
+        """A new address; the old one stops working at once."""
+        self.token = new_token()
+        self.save(update_fields=["token"])
+
+    @property
+    def url(self) -> str:
+        return settings.SITE_URL + reverse("calendars:feed", args=[self.pk, self.token])

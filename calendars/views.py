@@ -1,0 +1,63 @@
+"""The private calendar feed: turned on, renewed and off in Settings, and read by calendar
+apps at its secret address, which is the only credential they have."""
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from calendars.feed import calendar_feed
+from calendars.forms import FeedForm
+from calendars.models import CalendarFeed
+from common.types import AuthedRequest
+
+
+@require_GET
+def feed_settings(request: AuthedRequest) -> HttpResponse:
+    feed = CalendarFeed.objects.filter(owner=request.user).first()
+    context = {"feed": feed, "form": FeedForm(instance=feed) if feed else None}
+    return render(request, "calendars/settings.html", context)
+
+
+@require_POST
+def feed_change(request: AuthedRequest) -> HttpResponse:
+    """Turn the feed on, give it a new address (the old one ends), save whether it includes
+    stories, or turn it off."""
+    action = request.POST.get("action")
+    feed = CalendarFeed.objects.filter(owner=request.user).first()
+    if action == "on" and feed is None:
+        CalendarFeed.objects.get_or_create(owner=request.user)
+        messages.success(request, _("Your calendar feed is on. Add its address to your calendar."))
+    elif action == "renew" and feed:
+        feed.renew()
+        messages.success(request, _("The feed has a new address. The old one no longer works."))
+    elif action == "save" and feed and (form := FeedForm(request.POST, instance=feed)).is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+    elif action == "off" and feed:
+        feed.delete()
+        messages.success(request, _("Your calendar feed is off. Its address no longer works."))
+    return redirect("calendars:settings")
+
+
+# The secret in the address is the credential: calendar apps carry no session.
+@login_not_required
+@require_GET
+def feed(request: HttpRequest, feed_pk: int, token: str) -> HttpResponse:
+    found = CalendarFeed.objects.select_related("owner").filter(pk=feed_pk).first()
+    if (
+        found is None
+        or not secrets.compare_digest(found.token.encode(), token.encode())
+        or not found.owner.is_active
+    ):
+        raise Http404
+    response = HttpResponse(calendar_feed(feed=found), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="knotwork.ics"'
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
