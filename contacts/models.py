@@ -180,6 +180,11 @@ class Person(models.Model):
             # Names as they are compared: part of a name, or a misspelt one, without accents.
             GinIndex(OpClass(Fold("name"), name="gin_trgm_ops"), name="person_name_folded"),
         ]
+        constraints: ClassVar = [
+            # What a link between two people refers to, so the database itself keeps both ends
+            # in one account (connections/migrations/0002_same_owner.py).
+            models.UniqueConstraint("owner", "id", name="person_owner_and_id"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -23,6 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import User
+from connections.models import Connection
+from connections.services import introduction_set
 from contacts.models import Channel, Person, Tag
 from conversations.models import Conversation, Story, Touch
 from digest.services import Action, action_token
@@ -111,6 +113,12 @@ def seed_account(owner: User, text: Callable[[int], str], client: Client) -> See
     favour = Favour(owner=owner, person=person, giver=Favour.Giver.ME, happened_on=LONG_AGO)
     fill_text(favour, text, seeded)
     Touch.objects.create(owner=owner, person=person, happened_on=LONG_AGO)
+    # Linked to the want-to-meet person, who they could introduce; introduced by a third.
+    connection = Connection(owner=owner, person_a=person, person_b=wanted, kind="other")
+    fill_text(connection, text, seeded)
+    introducer = Person.objects.create(owner=owner, name="x", is_knot=True)
+    fill_text(introducer, text, seeded)
+    introduction_set(person=person, introducer=introducer)
     muscles_recompute(user_ids=[owner.pk])
     batch = _import_waiting(client, owner, text(len(seeded.texts)))
     seeded.objects = {
@@ -120,6 +128,7 @@ def seed_account(owner: User, text: Callable[[int], str], client: Client) -> See
         "batch_pk": batch,
         "conversation": conversation,
         "favour": favour,
+        "connection": connection,
     }
     return seeded
 
@@ -138,6 +147,7 @@ def _import_waiting(client: Client, owner: User, name: str) -> ImportBatch:
 ARGUMENTS = {
     ("conversations", "pk"): "conversation",
     ("favours", "pk"): "favour",
+    ("connections", "pk"): "connection",
 }
 THIRD_PARTY = ("allauth.",)
 # Pages that only take a POST, or that end the session, are not crawled.
