@@ -1,5 +1,6 @@
 import html
 import re
+from collections.abc import Callable
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -85,7 +86,7 @@ def test_htmx_answers_with_the_section_redrawn(alice_client: Client, alice: User
     text = html.unescape(response.text)
     assert text.lstrip().startswith('<section id="connections"')
     assert "Linked Helga and Arjun." in text
-    assert "Arjun" in text and "Helga's friend" in text
+    assert "Helga's friend" in text
 
 
 @pytest.mark.parametrize(
@@ -110,16 +111,35 @@ def test_bad_links_are_refused_beside_the_field_keeping_what_was_typed(
     assert Connection.objects.count() == 1
 
 
+def refused(make: Callable[[], object]) -> bool:
+    """Whether the database refuses what `make` writes, checking deferred keys at once as a
+    commit would."""
+    try:
+        with transaction.atomic():
+            make()
+            connection.check_constraints()
+    except IntegrityError:
+        return True
+    return False
+
+
 def test_the_database_refuses_a_link_between_two_accounts(alice: User, bob: User):
     mine, theirs = PersonFactory(owner=alice), PersonFactory(owner=bob)
+    other_mine = PersonFactory(owner=alice)
     for owner in (alice, bob):
-        with pytest.raises(IntegrityError), transaction.atomic():
-            Connection.objects.create(owner=owner, person_a=mine, person_b=theirs, kind="friend")
-            connection.check_constraints()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Introduction.objects.create(owner=alice, person=mine, introducer=theirs)
-        connection.check_constraints()
-    assert not Connection.objects.exists()
+        assert refused(
+            lambda owner=owner: Connection.objects.create(
+                owner=owner, person_a=mine, person_b=theirs, kind="friend"
+            )
+        )
+    assert refused(lambda: Introduction.objects.create(owner=alice, person=mine, introducer=theirs))
+    assert refused(lambda: Introduction.objects.create(owner=alice, person=theirs, introducer=mine))
+    # Between two people of one account, the same writes go through.
+    assert not refused(
+        lambda: Connection.objects.create(
+            owner=alice, person_a=mine, person_b=other_mine, kind="friend"
+        )
+    )
 
 
 def test_the_model_check_refuses_another_accounts_person(alice: User, bob: User):
@@ -214,7 +234,7 @@ def test_who_could_introduce_me_puts_knots_first_then_strength_each_with_why(
     wanted = PersonFactory(owner=alice, name="Wen", status="want_to_meet", organisation="Acme")
     weak = PersonFactory(owner=alice, name="Weak link")
     strong = PersonFactory(owner=alice, name="Strong talker")
-    knot = PersonFactory(owner=alice, name="Knot", is_knot=True, organisation="ACME")
+    PersonFactory(owner=alice, name="Knot", is_knot=True, organisation="ACME")
     PersonFactory(owner=alice, name="Stranger")
     PersonFactory(owner=alice, name="Also wanted", status="want_to_meet", organisation="acme")
     strength(weak, 10)
@@ -224,7 +244,8 @@ def test_who_could_introduce_me_puts_knots_first_then_strength_each_with_why(
     found = could_introduce(person=wanted, limit=10)
     assert [a.person.name for a in found.people] == ["Knot", "Strong talker", "Weak link"]
     knot_, strong_, weak_ = found.people
-    assert knot_.same_organisation and not knot_.linked
+    assert knot_.same_organisation
+    assert not knot_.linked
     assert strong_.met_together == 1
     assert weak_.links == ["Wen's colleague"]
     text = page(alice_client, wanted)
@@ -353,7 +374,8 @@ def test_the_picture_is_an_image_with_a_text_list_and_links(alice_client: Client
     ConnectionFactory(person_a=helga, person_b=anna)
     text = page(alice_client, helga)
     svg = re.search(r"<svg class=\"around-picture\".*?</svg>", text, re.DOTALL)[0]
-    assert 'role="img"' in svg and "<title" in svg
+    assert 'role="img"' in svg
+    assert "<title" in svg
     assert f'href="{anna.get_absolute_url()}"' in svg
     assert 'class="node knot"' in svg
     assert "style=" not in svg
