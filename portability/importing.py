@@ -881,8 +881,11 @@ def _related_apply(user: User, related: list[tuple[int, list[list[str]]]]) -> No
     lines: dict[int, list[str]] = {}
     for person, names in related:
         for name, kind, label, reverse in names:
-            found = [pk for pk in by_name.get(name_key(name), []) if pk != person]
-            if len(found) == 1 and found[0] != person:
+            named = by_name.get(name_key(name), [])
+            found = [pk for pk in named if pk != person]
+            if not found and person in named:
+                continue  # the card names its own person
+            if len(found) == 1:
                 pair = frozenset((person, found[0]))
                 links.setdefault(
                     pair,
@@ -895,7 +898,7 @@ def _related_apply(user: User, related: list[tuple[int, list[list[str]]]]) -> No
                         reverse_label=reverse,
                     ),
                 )
-            elif person not in found:
+            else:
                 lines.setdefault(person, []).append(
                     f"{RELATED}: {name}" + (f" ({label})" if label else "")
                 )
