@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.core import mail, signing
 from django.db import connection
 from django.test import Client
@@ -472,3 +473,13 @@ def test_a_digest_of_open_favours_alone_says_so_in_german(db: None):
     for part in (message.body, message.alternatives[0][0]):
         assert "Ein Kontakt zu ihrem Verlag" in part
         assert "Nachfrage" not in part
+
+
+def test_each_person_in_the_digest_links_to_their_brief(db: None):
+    user = digest_user()
+    send(MONDAY_8_BERLIN + datetime.timedelta(seconds=5))
+    (message,) = mail.outbox
+    helga = Person.objects.get(owner=user)
+    brief = django_settings.SITE_URL + reverse("relationships:brief", args=[helga.pk])
+    assert f"Brief before you meet: {brief}" in message.body
+    assert f'href="{brief}"' in message.alternatives[0][0]
