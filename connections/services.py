@@ -129,7 +129,7 @@ def people_around(
         Q(person=person, introducer__in=ids) | Q(introducer=person, person__in=ids)
     ):
         if intro.introducer_id == person.pk:
-            introductions[intro.person_id] = _("%(name)s introduced you") % {"name": person.name}
+            introductions[intro.person_id] = _("met through %(name)s") % {"name": person.name}
         else:
             introductions[intro.introducer_id] = _("introduced you to %(name)s") % {
                 "name": person.name
