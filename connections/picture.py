@@ -42,9 +42,44 @@ class Node:
 
 @dataclass
 class Picture:
-    size: int
+    """The faces, and the part of the drawing they fill (x, y, width, height): a few faces on
+    the upper half of the ring leave no empty square below."""
+
     center: Node
     nodes: list[Node]
+    box: tuple[float, float, float, float]
+
+    @property
+    def view_box(self) -> str:
+        return " ".join(f"{n:g}" for n in self.box)
+
+    @property
+    def width(self) -> int:
+        return round(self.box[2])
+
+    @property
+    def height(self) -> int:
+        return round(self.box[3])
+
+
+# Half the width a name under a face may take, and room around everything.
+LABEL_HALF_WIDTH = 48
+MARGIN = 4
+MIN_HALF_WIDTH = 120
+
+
+def _box(center: Node, nodes: list[Node]) -> tuple[float, float, float, float]:
+    """The smallest box around every face and name, as wide on both sides of the middle."""
+    parts = [(center.x, center.y, center.r, center.r)]
+    for node in nodes:
+        parts.append((node.x, node.y, node.r, node.r))
+        if node.label:
+            parts.append((node.x, node.label_y, LABEL_HALF_WIDTH, 8))
+    half = max(MIN_HALF_WIDTH, *(abs(x - CENTER) + w + MARGIN for x, _y, w, _h in parts))
+    half = min(half, CENTER)
+    top = max(0, min(y - h for _x, y, _w, h in parts) - MARGIN)
+    bottom = min(SIZE, max(y + h for _x, y, _w, h in parts) + MARGIN)
+    return (round(CENTER - half, 1), round(top, 1), round(2 * half, 1), round(bottom - top, 1))
 
 
 def initials(name: str) -> str:
@@ -105,4 +140,4 @@ def picture_layout(*, person: Person, around: list[Around]) -> Picture:
             y = CENTER + distance * math.sin(angle)
             label = _short(near.person.name) if len(around) <= NAMED else ""
             nodes.append(_node(near.person, x, y, radius, linked=near.linked, label=label))
-    return Picture(SIZE, center, nodes)
+    return Picture(center, nodes, _box(center, nodes))

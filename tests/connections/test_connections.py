@@ -351,10 +351,12 @@ def test_fifty_people_fit_the_picture_apart_from_each_other(alice: User):
     people = [Around(person=Person(pk=i, name=f"Person {i}")) for i in range(1, 51)]
     picture = picture_layout(person=center, around=people)
     assert len(picture.nodes) == 50
+    x, y, width, height = picture.box
     for node in picture.nodes:
-        assert node.r <= node.x <= picture.size - node.r
-        assert node.r <= node.y <= picture.size - node.r
+        assert x + node.r <= node.x <= x + width - node.r
+        assert y + node.r <= node.y <= y + height - node.r
         assert not node.label  # initials only: the names are in the list
+    assert width <= 360
     for i, one in enumerate(picture.nodes):
         for other in picture.nodes[i + 1 :]:
             distance = ((one.x - other.x) ** 2 + (one.y - other.y) ** 2) ** 0.5
@@ -364,8 +366,13 @@ def test_fifty_people_fit_the_picture_apart_from_each_other(alice: User):
 def test_a_few_people_get_their_names_under_their_faces(alice: User):
     center = PersonFactory(owner=alice)
     people = [Around(person=Person(pk=1, name="Bartholomew Featherstonehaugh", is_knot=True))]
-    (node,) = picture_layout(person=center, around=people).nodes
+    picture = picture_layout(person=center, around=people)
+    (node,) = picture.nodes
     assert (node.initials, node.label, node.knot) == ("BF", "Bartholomew F…", True)
+    # One face above the middle: the drawing ends below the middle, with no empty square.
+    _x, y, _width, height = picture.box
+    assert y < node.y - node.r
+    assert y + height < picture.center.y + 2 * picture.center.r
 
 
 def test_the_picture_is_an_image_with_a_text_list_and_links(alice_client: Client, alice: User):
