@@ -79,9 +79,8 @@ def people_around(
         | Q(pk__in=introducer)
     )
     same_place = Q(pk__in=[])
-    work = folded(person.organisation.strip())
-    if organisation and work:
-        same_place = Q(folded_work=work)
+    if organisation and person.organisation.strip():
+        same_place = Q(folded_work=folded(person.organisation.strip()))
         near |= same_place
     together: QuerySet[Any] = (
         through.objects.filter(person_id=OuterRef("pk"), conversation__people=person)

@@ -37,8 +37,6 @@ def person(request: AuthedRequest, pk: int) -> HttpResponse:
     part = request.GET.get("part") if request.htmx else None
     if part in {"timeline", "entries", "side"}:
         return render(request, f"relationships/person.html#{part}", context)
-    if part == "connections":
-        return render(request, "connections/_section.html", section_context(person))
     context |= section_context(person)
     return render(request, "relationships/person.html", context)
 

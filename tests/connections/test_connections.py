@@ -21,6 +21,8 @@ from contacts.models import Person
 from favours.models import Favour
 from relationships.models import Muscle
 from relationships.services.merge import people_merge
+from relationships.services.muscles import muscles_recompute
+from tests.dates import days_ago
 from tests.factories import (
     ConnectionFactory,
     ConversationFactory,
@@ -254,6 +256,15 @@ def test_who_could_introduce_me_puts_knots_first_then_strength_each_with_why(
     assert "in 1 conversation with you" in text
 
 
+def test_without_a_workplace_only_links_and_conversations_count(alice: User):
+    wanted = PersonFactory(owner=alice, name="Wen", status="want_to_meet", organisation="")
+    PersonFactory(owner=alice, name="No work either", organisation="")
+    linked = PersonFactory(owner=alice, name="Linked")
+    ConnectionFactory(person_a=wanted, person_b=linked)
+    found = could_introduce(person=wanted, limit=10)
+    assert [(a.person.name, a.same_organisation) for a in found.people] == [("Linked", False)]
+
+
 def test_someone_you_know_is_not_offered_introducers(alice_client: Client, alice: User):
     helga = PersonFactory(owner=alice, name="Helga")
     assert "Who could introduce you" not in page(alice_client, helga)
@@ -433,6 +444,10 @@ def test_the_brief_holds_everything_to_read_before_meeting(alice_client: Client,
 def test_the_brief_is_linked_from_the_person_page_and_the_reach_out_card(
     alice_client: Client, alice: User
 ):
-    helga = PersonFactory(owner=alice)
+    helga = PersonFactory(owner=alice, name="Helga Brandt", met_on=days_ago(400))  # gone quiet
+    muscles_recompute(user_ids=[alice.pk])
     brief = reverse("relationships:brief", args=[helga.pk])
     assert f'href="{brief}"' in alice_client.get(helga.get_absolute_url()).text
+    home = alice_client.get(reverse("home")).text
+    assert helga.name in home
+    assert f'href="{brief}"' in home
