@@ -148,7 +148,7 @@ def export_account(*, user: User) -> dict[str, Any]:
             {
                 "person": index[i.person_id],
                 "introducer": index[i.introducer_id],
-                "favour": favour_index.get(i.favour_id),
+                "favour": favour_index.get(i.favour_id) if i.favour_id else None,
             }
             for i in Introduction.objects.for_user(user).order_by("pk")
         ],
@@ -364,11 +364,12 @@ def _import(user: User, data: dict[str, Any], write: Callable[[Photo], tuple[str
         )
     favours: list[Favour] = []
     for rows in _chunks(data["favours"]):
-        chunk = [
-            _checked(Favour(owner=user, **{**row, "person": people[row["person"]]}), "person")
-            for row in rows
-        ]
-        favours.extend(Favour.objects.bulk_create(chunk))
+        favours.extend(
+            Favour.objects.bulk_create(
+                _checked(Favour(owner=user, **{**row, "person": people[row["person"]]}), "person")
+                for row in rows
+            )
+        )
     # Exports made before connections have none.
     for rows in _chunks(data.get("connections", [])):
         Connection.objects.bulk_create(

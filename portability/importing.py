@@ -903,13 +903,13 @@ def _related_apply(user: User, related: list[tuple[int, list[list[str]]]]) -> No
                     f"{RELATED}: {name}" + (f" ({label})" if label else "")
                 )
     Connection.objects.bulk_create(links.values(), ignore_conflicts=True)
-    noted = []
-    for person in Person.objects.filter(pk__in=lines).only("pk", "notes"):
-        have = person.notes.split("\n")
-        new = [line for line in lines[person.pk] if line not in have]
+    noted: list[Person] = []
+    for someone in Person.objects.filter(pk__in=lines).only("pk", "notes"):
+        have = someone.notes.split("\n")
+        new = [line for line in lines[someone.pk] if line not in have]
         if new:
-            person.notes = "\n".join([person.notes, *new] if person.notes else new)[:MAX_NOTES]
-            noted.append(person)
+            someone.notes = "\n".join([someone.notes, *new] if someone.notes else new)[:MAX_NOTES]
+            noted.append(someone)
     Person.objects.bulk_update(noted, ["notes"])
 
 
