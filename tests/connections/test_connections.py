@@ -392,8 +392,11 @@ def test_the_picture_is_an_image_with_a_text_list_and_links(alice_client: Client
     ConnectionFactory(person_a=helga, person_b=anna)
     text = page(alice_client, helga)
     svg = re.search(r"<svg class=\"around-picture\".*?</svg>", text, re.DOTALL)[0]
-    assert 'role="img"' in svg
-    assert "<title" in svg
+    # The list beside it is what a screen reader and the keyboard use: the picture is for
+    # the eye, and its links for pointing and tapping.
+    assert 'aria-hidden="true"' in svg
+    assert svg.count('tabindex="-1"') == svg.count("<a ") == 1
+    assert "Helga and the people around them." in text
     assert f'href="{anna.get_absolute_url()}"' in svg
     assert 'class="node knot"' in svg
     assert "style=" not in svg
