@@ -4,6 +4,7 @@ person page's connections section, drawn afresh; without JavaScript, it goes bac
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,16 +24,25 @@ AROUND_SHOWN = 50
 INTRODUCERS_SHOWN = 10
 
 
+def with_introduction(people: QuerySet[Person]) -> QuerySet[Person]:
+    """People fetched with who introduced you, which their connections section shows."""
+    return people.select_related("introduction__introducer")
+
+
 def section_context(
     person: Person,
     link_form: LinkForm | None = None,
     introduction_form: IntroductionForm | None = None,
 ) -> dict[str, Any]:
-    """What the connections section of a person's page shows, in a fixed number of queries:
+    """What the connections section of a person's page shows, in a fixed number of queries (the
+    person fetched `with_introduction`):
     who is around them (drawn and listed), who introduced you, and for someone you want to
     meet, who could introduce you."""
     around = people_around(person=person, limit=AROUND_SHOWN)
-    introduction = Introduction.objects.filter(person=person).select_related("introducer").first()
+    try:  # fetched with the person, by `with_introduction`
+        introduction: Introduction | None = person.introduction
+    except Introduction.DoesNotExist:
+        introduction = None
     if introduction_form is None:
         name = introduction.introducer.name if introduction else ""
         introduction_form = IntroductionForm(initial={"introduced_by": name}, person=person)
@@ -59,7 +69,7 @@ def _answer(request: AuthedRequest, person: Person, **forms: Any) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 def link_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
-    person = get_owned_or_404(Person, request.user, pk=person_pk)
+    person = get_owned_or_404(with_introduction(Person.objects.all()), request.user, pk=person_pk)
     if request.method == "GET":
         return render(request, "connections/form_page.html", section_context(person))
     form = LinkForm(request.POST, person=person)
@@ -80,7 +90,10 @@ def link_delete(request: AuthedRequest, pk: int) -> HttpResponse:
         Connection.objects.select_related("person_a", "person_b"), request.user, pk=pk
     )
     # The page it was removed from: the end named in the form, else the first.
-    on_page = link.person_b if request.POST.get("from") == str(link.person_b_id) else link.person_a
+    on_page_pk = (
+        link.person_b_id if request.POST.get("from") == str(link.person_b_id) else link.person_a_id
+    )
+    on_page = with_introduction(Person.objects.all()).get(pk=on_page_pk)
     link.delete()
     messages.success(
         request,
@@ -92,7 +105,7 @@ def link_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def introduction_edit(request: AuthedRequest, person_pk: int) -> HttpResponse:
-    person = get_owned_or_404(Person, request.user, pk=person_pk)
+    person = get_owned_or_404(with_introduction(Person.objects.all()), request.user, pk=person_pk)
     if request.method == "GET":
         return render(request, "connections/form_page.html", section_context(person))
     form = IntroductionForm(request.POST, person=person)
@@ -100,6 +113,7 @@ def introduction_edit(request: AuthedRequest, person_pk: int) -> HttpResponse:
         return _answer(request, person, introduction_form=form)
     introducer = form.cleaned_data["introduced_by"]
     introduction_set(person=person, introducer=introducer)
+    person = with_introduction(Person.objects.all()).get(pk=person.pk)
     if introducer:
         messages.success(
             request,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.dates import cadence
 from common.ownership import get_owned_or_404
 from common.types import AuthedRequest
-from connections.views import section_context
+from connections.views import section_context, with_introduction
 from contacts.models import Person
 from conversations.services import touch_record
 from relationships.forms import CadenceForm, MergeForm, SnoozeForm, TravellingForm
@@ -27,7 +27,9 @@ from relationships.services.travelling import city_counts, city_people
 @require_GET
 def person(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_owned_or_404(
-        Person.objects.select_related("muscle").prefetch_related("tags", "channels"),
+        with_introduction(Person.objects.select_related("muscle")).prefetch_related(
+            "tags", "channels"
+        ),
         request.user,
         pk=pk,
     )
