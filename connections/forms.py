@@ -42,13 +42,13 @@ class LinkForm(CreatesOnce, forms.Form):
     )
     kind = forms.ChoiceField(label=gettext_lazy("How"), choices=Connection.Kind.choices)
     label = forms.CharField(
-        label=gettext_lazy("What they are to this person"),
+        label=gettext_lazy("They are this person's"),
         required=False,
         max_length=50,
         help_text=gettext_lazy("For example “daughter” or “mentor”."),
     )
     reverse_label = forms.CharField(
-        label=gettext_lazy("What this person is to them"),
+        label=gettext_lazy("This person is their"),
         required=False,
         max_length=50,
         help_text=gettext_lazy("For example “mother” or “mentee”."),
