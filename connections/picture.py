@@ -11,8 +11,9 @@ from contacts.models import Person
 
 SIZE = 360
 CENTER = SIZE / 2
-# Up to this many, one ring with names under each face; more go on rings of initials.
-NAMED = 12
+# Up to this many, one ring with names under each face (far enough apart for twelve letters);
+# more go on rings of initials.
+NAMED = 8
 NAMED_RING = 118
 NAMED_RADIUS = 20
 # The rings for many, inner to outer, and the size of a face on them.
@@ -20,7 +21,7 @@ RINGS = (72, 114, 156)
 RADIUS = 15
 GAP = 6
 CENTER_RADIUS = 28
-LABEL_CHARACTERS = 14
+LABEL_CHARACTERS = 12
 
 
 @dataclass

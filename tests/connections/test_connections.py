@@ -379,7 +379,7 @@ def test_a_few_people_get_their_names_under_their_faces(alice: User):
     people = [Around(person=Person(pk=1, name="Bartholomew Featherstonehaugh", is_knot=True))]
     picture = picture_layout(person=center, around=people)
     (node,) = picture.nodes
-    assert (node.initials, node.label, node.knot) == ("BF", "Bartholomew F…", True)
+    assert (node.initials, node.label, node.knot) == ("BF", "Bartholomew…", True)
     # One face above the middle: the drawing ends below the middle, with no empty square.
     _x, y, _width, height = picture.box
     assert y < node.y - node.r
@@ -454,3 +454,15 @@ def test_the_brief_is_linked_from_the_person_page_and_the_reach_out_card(
     home = alice_client.get(reverse("home")).text
     assert helga.name in home
     assert f'href="{brief}"' in home
+
+
+def test_names_under_up_to_eight_faces_do_not_run_into_each_other(alice: User):
+    center = PersonFactory(owner=alice)
+    people = [Around(person=Person(pk=i, name="Maximiliane Mustermann")) for i in range(1, 9)]
+    nodes = picture_layout(person=center, around=people).nodes
+    assert all(node.label == "Maximiliane…" for node in nodes)
+    label_width = 12 * 7  # twelve letters of 12 px type
+    for i, one in enumerate(nodes):
+        for other in nodes[i + 1 :]:
+            apart = abs(one.x - other.x) >= label_width or abs(one.label_y - other.label_y) >= 16
+            assert apart, (one, other)
