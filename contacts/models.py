@@ -226,6 +226,11 @@ class Person(models.Model):
             GinIndex(OpClass(Fold("name"), name="gin_trgm_ops"), name="person_name_folded"),
             GinIndex(OpClass("listed", name="gin_trgm_ops"), name="person_listed"),
         ]
+        constraints: ClassVar = [
+            # What a link between two people refers to, so the database itself keeps both ends
+            # in one account (connections/migrations/0002_same_owner.py).
+            models.UniqueConstraint("owner", "id", name="person_owner_and_id"),
+        ]
 
     def __str__(self) -> str:
         return self.name

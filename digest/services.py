@@ -321,6 +321,7 @@ def digest_message(*, user: User, page: ReachOutPage, message_id: str) -> EmailM
         {
             "entry": entry,
             "page_url": settings.SITE_URL + reverse("relationships:person", args=[entry.person.pk]),
+            "brief_url": settings.SITE_URL + reverse("relationships:brief", args=[entry.person.pk]),
             "caught_up_url": _link(Action(user.pk, "caught_up", entry.person.pk)),
             "snooze_url": _link(Action(user.pk, "snooze", entry.person.pk)),
         }

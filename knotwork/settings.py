@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "contacts",
     "conversations",
     "favours",
+    "connections",
     "relationships",
     "digest",
     "capture",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", relationships_views.home, name="home"),
     path("", include("relationships.urls")),
     path("people/", include("contacts.urls")),
+    path("", include("connections.urls")),
     path("conversations/", include("conversations.urls")),
     path("favours/", include("favours.urls")),
     path("capture/", include("capture.urls")),

@@ -11,13 +11,14 @@ from typing import Any
 
 import vobject
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from accounts.forms import PreferencesForm
 from accounts.models import User
+from connections.models import Connection, Introduction
 from contacts.forms import PersonForm
 from contacts.models import Channel, Person, PersonDate, Tag
 from contacts.photos import CONTENT_TYPE, Photo, photo_read, photo_writer
@@ -53,6 +54,15 @@ VCARD_FIELDS = {
 # vCard export gives back as NICKNAME.
 NICKNAME = "NICKNAME"
 NICKNAME_LINE = re.compile(rf"^{NICKNAME}: (.+)$", re.MULTILINE)
+# A link's kind as vCard 4.0's RELATED TYPE says it (RFC 6350, 6.6.6); Knotwork's own kind and
+# labels ride along as parameters, which its import reads back.
+RELATED_TYPE = {
+    Connection.Kind.PARTNER: "spouse",
+    Connection.Kind.FAMILY: "kin",
+    Connection.Kind.FRIEND: "friend",
+    Connection.Kind.COLLEAGUE: "colleague",
+    Connection.Kind.OTHER: "acquaintance",
+}
 # Rows written per query by the account import.
 CHUNK = 1000
 # Rows the exports read at a time, with what belongs to them: what an export holds in memory.
@@ -77,6 +87,8 @@ def export_sections(*, user: User) -> Iterator[tuple[str, Any]]:
         .filter(snoozed_until__isnull=False)
         .values_list("person_id", "snoozed_until")
     )
+    favours = Favour.objects.for_user(user).order_by("happened_on", "pk")
+    favour_index = {pk: i for i, pk in enumerate(favours.values_list("pk", flat=True))}
     conversations = (
         Conversation.objects.for_user(user)
         .order_by("happened_on", "pk")
@@ -113,10 +125,32 @@ def export_sections(*, user: User) -> Iterator[tuple[str, Any]]:
                 "status": f.status,
                 "outcome": f.outcome,
             }
-            for f in Favour.objects.for_user(user)
-            .order_by("happened_on", "pk")
-            .defer("search")
-            .iterator(READ_CHUNK)
+            for f in favours.defer("search").iterator(READ_CHUNK)
+        ),
+    )
+    yield (
+        "connections",
+        (
+            {
+                "a": index[c.person_a_id],
+                "b": index[c.person_b_id],
+                "kind": c.kind,
+                "label": c.label,
+                "reverse_label": c.reverse_label,
+            }
+            for c in Connection.objects.for_user(user).order_by("pk").iterator(READ_CHUNK)
+        ),
+    )
+    # The favour each introduction recorded, by its place in "favours".
+    yield (
+        "introductions",
+        (
+            {
+                "person": index[i.person_id],
+                "introducer": index[i.introducer_id],
+                "favour": favour_index.get(i.favour_id) if i.favour_id else None,
+            }
+            for i in Introduction.objects.for_user(user).order_by("pk").iterator(READ_CHUNK)
         ),
     )
     yield (
@@ -217,17 +251,21 @@ def _photo_base64(person: Person) -> str | None:
 
 
 def export_vcards(*, user: User) -> Iterator[bytes]:
-    """All people as vCard 4.0, one card each, written as they are read."""
+    """All people as vCard 4.0, one card each, written as they are read. Links to other
+    people are RELATED lines, on the card of the person each was made from."""
+    related: dict[int, list[Connection]] = {}
+    for link in Connection.objects.for_user(user).select_related("person_b").order_by("pk"):
+        related.setdefault(link.person_a_id, []).append(link)
     people = Person.objects.for_user(user).order_by("name", "pk").defer("search", "listed")
     return _in_chunks(
-        _vcard(person)
+        _vcard(person, related.get(person.pk, []))
         for person in people.prefetch_related("tags", "channels")
         .prefetch_related(Prefetch("dates", PersonDate.objects.order_by("pk")))
         .iterator(READ_CHUNK)
     )
 
 
-def _vcard(person: Person) -> str:
+def _vcard(person: Person, links: list[Connection]) -> str:
     """A person's card, with everything a vCard can hold: channels with their labels, tags as
     CATEGORIES, the notes, a nickname, the organisation and role, the city they live in as a
     home address, the photo, and Knotwork's own fields as X-KNOTWORK-* properties, which
@@ -265,6 +303,18 @@ def _vcard(person: Person) -> str:
     tags = [t.name for t in person.tags.all()]
     if tags:
         card.add("categories").value = tags
+    for link in links:
+        line = card.add("related")
+        line.value = link.person_b.name
+        line.params["VALUE"] = ["text"]
+        line.params["TYPE"] = [RELATED_TYPE[Connection.Kind(link.kind)]]
+        line.params["X-KNOTWORK-KIND"] = [link.kind]
+        for param, label in (
+            ("X-KNOTWORK-LABEL", link.label),
+            ("X-KNOTWORK-REVERSE", link.reverse_label),
+        ):
+            if label:
+                line.params[param] = [label.replace('"', "'")]
     for field, prop in VCARD_FIELDS.items():
         if value := getattr(person, field):
             card.add(prop.lower()).value = _vcard_text(value)
@@ -326,7 +376,8 @@ def import_account(*, user: User, data: Any) -> int:
     except UnreadableExport:
         raise
     # A photo that is not one is damage too (PhotoRefused is a ValueError).
-    except (KeyError, TypeError, ValueError, IndexError, ValidationError) as error:
+    # A link to oneself, or twice between two people, is damage too (IntegrityError).
+    except (KeyError, TypeError, ValueError, IndexError, ValidationError, IntegrityError) as error:
         raise UnreadableExport(_("The file is damaged: %(error)s") % {"error": error}) from error
 
 
@@ -430,9 +481,39 @@ def _import(user: User, data: dict[str, Any], write: Callable[[Photo], tuple[str
             for conversation, row in zip(conversations, rows, strict=True)
             for story in row["stories"]
         )
+    favours: list[Favour] = []
     for rows in _chunks(data["favours"]):
-        Favour.objects.bulk_create(
-            _checked(Favour(owner=user, **{**row, "person": people[row["person"]]}), "person")
+        favours.extend(
+            Favour.objects.bulk_create(
+                _checked(Favour(owner=user, **{**row, "person": people[row["person"]]}), "person")
+                for row in rows
+            )
+        )
+    # Exports made before connections have none.
+    for rows in _chunks(data.get("connections", [])):
+        Connection.objects.bulk_create(
+            _checked(
+                Connection(
+                    owner=user,
+                    person_a=people[row["a"]],
+                    person_b=people[row["b"]],
+                    kind=row["kind"],
+                    label=row["label"],
+                    reverse_label=row["reverse_label"],
+                ),
+                "person_a",
+                "person_b",
+            )
+            for row in rows
+        )
+    for rows in _chunks(data.get("introductions", [])):
+        Introduction.objects.bulk_create(
+            Introduction(
+                owner=user,
+                person=people[row["person"]],
+                introducer=people[row["introducer"]],
+                favour=favours[row["favour"]] if row["favour"] is not None else None,
+            )
             for row in rows
         )
     for rows in _chunks(data["touches"]):

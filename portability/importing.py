@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from common.dates import DayOfYear, read_date
+from connections.models import Connection
 from contacts.forms import MAX_TAGS, validate_channel
 from contacts.models import Channel, Person, PersonDate, Tag
 from contacts.photos import NOT_A_PHOTO, Photo, PhotoRefused, photo_read, photo_writer
@@ -48,6 +49,10 @@ MAX_LABEL = Channel._meta.get_field("label").max_length or 50
 MAX_TAG = Tag._meta.get_field("name").max_length or 50
 MAX_DATE_LABEL = PersonDate._meta.get_field("label").max_length or 100
 BIRTHDAY, ANNIVERSARY, OTHER = PersonDate.Kind.values
+MAX_NAME = Person._meta.get_field("name").max_length or 200
+MAX_LINK_LABEL = Connection._meta.get_field("label").max_length or 50
+# A related person who is not among the user's people stays a line of the notes.
+RELATED = "RELATED"
 # A field may be as long as the whole file: the csv module's default of 128 KiB would refuse a
 # long note, and no accepted file is larger than MAX_BYTES.
 csv.field_size_limit(MAX_BYTES)
@@ -101,6 +106,8 @@ class Candidate:
     photo: dict[str, str] = field(default_factory=dict)  # the Photo's sizes, in base64
     # Birthdays, anniversaries and other dates: kind, label, month, day, year, repeats.
     dates: list[dict[str, Any]] = field(default_factory=list)
+    # People this one is linked to, by name: [name, kind, label, reverse label].
+    related: list[list[str]] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # values left out, each with why
     error: str = ""
     # Set by matching:
@@ -304,6 +311,7 @@ def _from_card(contents: dict[str, list[Any]]) -> Candidate:
     lines = note.split("\n")
     photo, dropped = _card_photo(contents)
     return Candidate(
+        related=_related(contents),
         name=name,
         channels=[
             [kind, _text(line.value).strip().removeprefix("tel:"), _label(line)]
@@ -368,6 +376,66 @@ def _date(kind: str, label: str, date: DayOfYear, *, repeats: bool = True) -> di
         "year": date.year,
         "repeats": repeats,
     }
+
+
+# vCard 4.0 RELATED types (RFC 6350, 6.6.6) and Apple's X-ABRELATEDNAMES labels, as a kind of
+# link; a type that says more than its kind ("child") is kept as the link's label.
+RELATED_KINDS = {
+    "spouse": ("partner", ""),
+    "sweetheart": ("partner", ""),
+    "date": ("partner", ""),
+    "crush": ("partner", ""),
+    "partner": ("partner", ""),
+    "husband": ("partner", "husband"),
+    "wife": ("partner", "wife"),
+    "kin": ("family", ""),
+    "friend": ("friend", ""),
+    "colleague": ("colleague", ""),
+    "co-worker": ("colleague", ""),
+    "assistant": ("colleague", "assistant"),
+    "manager": ("colleague", "manager"),
+    "contact": ("other", ""),
+    "acquaintance": ("other", ""),
+    "met": ("other", ""),
+}
+FAMILY = {"child", "parent", "sibling", "mother", "father", "brother", "sister", "son", "daughter"}
+URI = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def _related_kind(said: str) -> tuple[str, str]:
+    said = said.strip().lower()
+    if said in FAMILY:
+        return "family", said
+    return RELATED_KINDS.get(said, ("other", said))
+
+
+def _related(contents: dict[str, list[Any]]) -> list[list[str]]:
+    """The people a card names as related: vCard 4.0 RELATED lines with a name (a link or a
+    urn:uuid: names no one who can be found), and Apple's X-ABRELATEDNAMES with the label of
+    their group. Knotwork's own export says its kind and labels in X-KNOTWORK-* parameters."""
+    found = []
+    for line in contents.get("related", []):
+        name = _text(line.value).strip()
+        if not name or URI.match(name):
+            continue
+        types = [t for value in line.params.get("TYPE", []) for t in value.split(",")]
+        kind, label = _related_kind(types[0] if types else "")
+        own = line.params.get("X-KNOTWORK-KIND", [""])[0]
+        if own in Connection.Kind.values:
+            kind, label = own, line.params.get("X-KNOTWORK-LABEL", [""])[0]
+        reverse = line.params.get("X-KNOTWORK-REVERSE", [""])[0]
+        found.append([name, kind, label, reverse])
+    labels = {
+        line.group: _text(line.value).strip()
+        for line in contents.get("x-ablabel", [])
+        if line.group
+    }
+    for line in contents.get("x-abrelatednames", []):
+        if name := _text(line.value).strip():
+            said = labels.get(line.group, "")
+            apple = APPLE_LABEL.match(said)
+            found.append([name, *_related_kind(apple[1] if apple else said), ""])
+    return found
 
 
 def _city(contents: dict[str, list[Any]]) -> list[str]:
@@ -667,6 +735,11 @@ def _checked(candidate: Candidate) -> Candidate:
         dropped.append(_("The notes were cut to %(max)d characters.") % {"max": MAX_NOTES})
     candidate.fields = _fields(candidate.fields, dropped)
     candidate.dates = _dates(candidate.dates, dropped)
+    candidate.related = [
+        [name[:MAX_NAME], kind, _clean(label)[:MAX_LINK_LABEL], _clean(reverse)[:MAX_LINK_LABEL]]
+        for raw, kind, label, reverse in candidate.related
+        if (name := " ".join(_clean(raw).split()))
+    ]
     return candidate
 
 
@@ -874,6 +947,7 @@ def apply(
     person merged or deleted since the preview is never written to. Returns (created, updated)."""
     created = updated = 0
     merges = set(batch.merges)
+    related: list[tuple[int, list[list[str]]]] = []
     for start in range(0, len(batch.candidates), CHUNK):
         rows = batch.candidates[start : start + CHUNK]
         # A chunk that fails takes its photos' files with it.
@@ -887,10 +961,60 @@ def apply(
                 .first()
             ):
                 break  # discarded, or given up as stalled, meanwhile
-            new, known = _apply_chunk(batch.owner, rows, start, merges, write)
+            new, known, linked = _apply_chunk(batch.owner, rows, start, merges, write)
         created, updated = created + new, updated + known
+        related += linked
         progress(start + len(rows))
+    else:
+        with transaction.atomic():
+            _related_apply(batch.owner, related)
     return created, updated
+
+
+def _related_apply(user: User, related: list[tuple[int, list[list[str]]]]) -> None:
+    """Once everyone is in, link each person to the people their entry named as related, found
+    by name among all the user's people; one not found (or not told apart from a namesake)
+    becomes a line of the notes. Run again, it adds nothing: a pair is linked once, and a
+    line already in the notes is not added again."""
+    if not any(names for _pk, names in related):
+        return
+    by_name: dict[str, list[int]] = {}
+    for pk, name in Person.objects.for_user(user).values_list("pk", "name"):
+        by_name.setdefault(name_key(name), []).append(pk)
+    links: dict[frozenset[int], Connection] = {}
+    lines: dict[int, list[str]] = {}
+    for person, names in related:
+        for name, kind, label, reverse in names:
+            named = by_name.get(name_key(name), [])
+            found = [pk for pk in named if pk != person]
+            if not found and person in named:
+                continue  # the card names its own person
+            if len(found) == 1:
+                pair = frozenset((person, found[0]))
+                links.setdefault(
+                    pair,
+                    Connection(
+                        owner=user,
+                        person_a_id=person,
+                        person_b_id=found[0],
+                        kind=kind,
+                        label=label,
+                        reverse_label=reverse,
+                    ),
+                )
+            else:
+                lines.setdefault(person, []).append(
+                    f"{RELATED}: {name}" + (f" ({label})" if label else "")
+                )
+    Connection.objects.bulk_create(links.values(), ignore_conflicts=True)
+    noted: list[Person] = []
+    for someone in Person.objects.filter(pk__in=lines).only("pk", "notes"):
+        have = someone.notes.split("\n")
+        new = [line for line in lines[someone.pk] if line not in have]
+        if new:
+            someone.notes = "\n".join([someone.notes, *new] if someone.notes else new)[:MAX_NOTES]
+            noted.append(someone)
+    Person.objects.bulk_update(noted, ["notes"])
 
 
 def _apply_chunk(
@@ -899,7 +1023,7 @@ def _apply_chunk(
     offset: int,
     merges: set[int],
     write: Callable[[Photo], tuple[str, str]],
-) -> tuple[int, int]:
+) -> tuple[int, int, list[tuple[int, list[list[str]]]]]:
     """One chunk in a fixed number of queries: the people and their channels are read at
     once; new people, what known ones lacked, new channels and tags are written at once."""
     known = _Known.load(user)
@@ -947,7 +1071,12 @@ def _apply_chunk(
     for index, person in target.items():
         dates.setdefault(pk(person), []).extend(candidates[index - offset].dates)
     _dates_add(user, dates)
-    return len(new), len(target) - len(new)
+    related = [
+        (pk(person), candidates[index - offset].related)
+        for index, person in target.items()
+        if candidates[index - offset].related
+    ]
+    return len(new), len(target) - len(new), related
 
 
 def _dates_add(user: User, wanted: dict[int, list[dict[str, Any]]]) -> None:

@@ -14,9 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.dates import cadence, week_name
 from common.ownership import get_owned_or_404
 from common.types import AuthedRequest
+from connections.views import section_context, with_introduction
 from contacts.models import Occurrence, Person, PersonDate
 from conversations.services import touch_record
 from relationships.forms import CadenceForm, MergeForm, SnoozeForm, TravellingForm
+from relationships.services.brief import brief_for
 from relationships.services.merge import people_merge
 from relationships.services.reach_out import person_snooze, reach_out
 from relationships.services.search import search_everything
@@ -27,7 +29,9 @@ from relationships.services.travelling import city_counts, city_people
 @require_GET
 def person(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_owned_or_404(
-        Person.objects.select_related("muscle").for_card().prefetch_related("dates"),
+        with_introduction(Person.objects.select_related("muscle").for_card()).prefetch_related(
+            "dates"
+        ),
         request.user,
         pk=pk,
     )
@@ -44,7 +48,19 @@ def person(request: AuthedRequest, pk: int) -> HttpResponse:
     part = request.GET.get("part") if request.htmx else None
     if part in {"timeline", "entries", "side"}:
         return render(request, f"relationships/person.html#{part}", context)
+    context |= section_context(person)
     return render(request, "relationships/person.html", context)
+
+
+@require_GET
+def brief(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One screen to read in the minute before you meet someone."""
+    person = get_owned_or_404(
+        Person.objects.select_related("muscle").for_card().prefetch_related("dates"),
+        request.user,
+        pk=pk,
+    )
+    return render(request, "relationships/brief.html", {"brief": brief_for(person=person)})
 
 
 @require_GET

@@ -8,6 +8,7 @@ import factory
 from PIL import Image
 
 from accounts.models import User
+from connections.models import Connection
 from contacts.models import Channel, Person, PersonDate, Tag
 from contacts.photos import photo_read, photo_set
 from conversations.models import Conversation, Story, Touch
@@ -104,6 +105,16 @@ class TouchFactory(factory.django.DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     owner = factory.SelfAttribute("person.owner")
+
+
+class ConnectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Connection
+
+    person_a = factory.SubFactory(PersonFactory)
+    person_b = factory.SubFactory(PersonFactory, owner=factory.SelfAttribute("..person_a.owner"))
+    owner = factory.SelfAttribute("person_a.owner")
+    kind = Connection.Kind.COLLEAGUE
 
 
 def drawn_form() -> dict[str, str]:

@@ -8,11 +8,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import User
+from connections.models import Connection, Introduction
 from contacts.models import Person, PersonDate
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
 from portability.models import ImportBatch
 from tests.factories import (
+    ConnectionFactory,
     ConversationFactory,
     FavourFactory,
     PersonDateFactory,
@@ -33,6 +35,8 @@ OWNED_OBJECTS: dict[tuple[str, str], Callable[[User], models.Model]] = {
     ("favours", "pk"): lambda owner: FavourFactory(owner=owner),
     ("contacts", "date_pk"): lambda owner: PersonDateFactory(person=PersonFactory(owner=owner)),
     ("favours", "person_pk"): lambda owner: PersonFactory(owner=owner),
+    ("connections", "pk"): lambda owner: ConnectionFactory(owner=owner, person_a__owner=owner),
+    ("connections", "person_pk"): lambda owner: PersonFactory(owner=owner),
     ("portability", "batch_pk"): lambda owner: ImportBatch.objects.create(
         owner=owner, filename="contacts.vcf", candidates=[]
     ),
@@ -41,7 +45,7 @@ THIRD_PARTY = ("allauth.",)
 # Links that carry a signed token or a secret instead of an object id; tests/digest/test_digest.py
 # and tests/calendars/test_feed.py prove they act only for their own user.
 SIGNED_LINKS = {"digest:action", "calendars:feed"}
-OWNED_MODELS = [Person, Conversation, Story, Touch, Favour, PersonDate]
+OWNED_MODELS = [Person, Conversation, Story, Touch, Favour, PersonDate, Connection, Introduction]
 
 
 def object_urls(
@@ -72,6 +76,10 @@ def test_the_walk_finds_the_object_urls():
         "contacts:photo_thumbnail",
         "contacts:photo_upload",
         "contacts:photo_remove",
+        "relationships:brief",
+        "connections:create",
+        "connections:delete",
+        "connections:introduction",
     } <= names
 
 

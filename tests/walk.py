@@ -25,6 +25,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from calendars.models import CalendarFeed
+from connections.models import Connection
+from connections.services import introduction_set
 from contacts.models import Channel, Person, PersonDate, Tag
 from conversations.models import Conversation, Story, Touch
 from digest.services import Action, action_token
@@ -126,6 +128,12 @@ def seed_account(owner: User, text: Callable[[int], str], client: Client) -> See
     date.month, date.day = today.month, today.day
     fill_text(date, text, seeded)
     CalendarFeed.objects.create(owner=owner, with_stories=True)
+    # Linked to the want-to-meet person, who they could introduce; introduced by a third.
+    connection = Connection(owner=owner, person_a=person, person_b=wanted, kind="other")
+    fill_text(connection, text, seeded)
+    introducer = Person.objects.create(owner=owner, name="x", is_knot=True)
+    fill_text(introducer, text, seeded)
+    introduction_set(person=person, introducer=introducer)
     muscles_recompute(user_ids=[owner.pk])
     batch = _import_waiting(client, owner, text(len(seeded.texts)))
     seeded.objects = {
@@ -136,6 +144,7 @@ def seed_account(owner: User, text: Callable[[int], str], client: Client) -> See
         "conversation": conversation,
         "favour": favour,
         "date_pk": date,
+        "connection": connection,
     }
     return seeded
 
@@ -154,6 +163,7 @@ def _import_waiting(client: Client, owner: User, name: str) -> ImportBatch:
 ARGUMENTS = {
     ("conversations", "pk"): "conversation",
     ("favours", "pk"): "favour",
+    ("connections", "pk"): "connection",
 }
 THIRD_PARTY = ("allauth.",)
 # Pages that only take a POST, or that end the session, are not crawled.

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from connections.services import connections_merge
 from contacts.models import Person
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
@@ -9,9 +10,9 @@ from favours.models import Favour
 
 @transaction.atomic
 def people_merge(*, keep: Person, merge: Person) -> None:
-    """Fold `merge` into `keep`: every conversation, story, favour, touch, channel and tag moves
-    over, empty fields are filled in, notes are joined, and nothing is lost. A photo is kept:
-    `keep`'s own, or else `merge`'s (whose other photo's files go with them)."""
+    """Fold `merge` into `keep`: every conversation, story, favour, touch, channel, tag, link and
+    introduction moves over, empty fields are filled in, notes are joined, and nothing is lost.
+    A photo is kept: `keep`'s own, or else `merge`'s (whose other photo's files go with them)."""
     through = Conversation.people.through
     through.objects.bulk_create(
         (
@@ -28,6 +29,7 @@ def people_merge(*, keep: Person, merge: Person) -> None:
         pk__in=[c.pk for c in merge.channels.all() if (c.kind, c.value) in known]
     ).update(person=keep)
     keep.tags.add(*merge.tags.all())
+    connections_merge(keep=keep, merge=merge)
     for name in ("spark", "met_at", "met_on", "cadence_days", "organisation", "role", "city"):
         if not getattr(keep, name) and getattr(merge, name):
             setattr(keep, name, getattr(merge, name))

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.core import mail, signing
 from django.db import connection
 from django.test import Client
@@ -496,3 +497,13 @@ def test_the_digest_carries_this_weeks_dates_and_a_coming_up_block(alice: User):
         assert "Tom's birthday is on December 10." in part
     assert message.subject == "1 person to reach out to this week"
     assert Person.objects.count() == 2
+
+
+def test_each_person_in_the_digest_links_to_their_brief(db: None):
+    user = digest_user()
+    send(MONDAY_8_BERLIN + datetime.timedelta(seconds=5))
+    (message,) = mail.outbox
+    helga = Person.objects.get(owner=user)
+    brief = django_settings.SITE_URL + reverse("relationships:brief", args=[helga.pk])
+    assert f"Brief before you meet: {brief}" in message.body
+    assert f'href="{brief}"' in message.alternatives[0][0]

@@ -18,6 +18,8 @@ from django.utils import translation
 from PIL import Image
 
 from accounts.models import User
+from connections.models import Connection, Introduction
+from connections.services import introduction_set
 from contacts.models import Person
 from conversations.models import Story, Touch
 from portability.export import UnreadableExport, export_account, import_account
@@ -84,6 +86,15 @@ def rich_account(user: User) -> None:
     )
     FavourFactory(person=helga, giver="me", origin="offered", status="done", outcome="Went well")
     Touch.objects.create(owner=user, person=jonas, happened_on=datetime.date(2026, 11, 1))
+    Connection.objects.create(
+        owner=user,
+        person_a=helga,
+        person_b=jonas,
+        kind="family",
+        label="son",
+        reverse_label="mother",
+    )
+    introduction_set(person=jonas, introducer=helga)
     User.objects.filter(pk=user.pk).update(
         language="de", time_zone="Europe/Berlin", digest_weekday=4, digest_hour=18
     )
@@ -120,6 +131,20 @@ def test_export_then_import_into_an_empty_account_round_trips_field_for_field(
     assert photo_sizes(export_account(user=bob)) == photo_sizes(export_account(user=alice))
     helga = Person.objects.for_user(bob).get(name="Helga Brandt")
     assert bob_client.get(helga.thumbnail_url).status_code == 200
+    # The link and the introduction, with the favour it recorded, came along.
+    (link,) = Connection.objects.for_user(bob)
+    assert (link.person_a, link.person_b.name, link.label) == (helga, "Jonas Weber", "son")
+    (introduction,) = Introduction.objects.for_user(bob)
+    assert (introduction.introducer, introduction.favour.person) == (helga, helga)
+
+
+def test_an_export_with_a_link_to_oneself_is_refused_as_damaged(alice: User, bob: User):
+    rich_account(alice)
+    data = export_account(user=alice)
+    data["connections"][0]["b"] = data["connections"][0]["a"]
+    with pytest.raises(UnreadableExport):
+        import_account(user=bob, data=data)
+    assert not Person.objects.for_user(bob).exists()
 
 
 @pytest.mark.parametrize("url_name", ["portability:export_json", "portability:export_vcf"])
@@ -274,6 +299,19 @@ def test_a_vcard_export_imported_into_a_fresh_account_keeps_every_field_vcard_ca
     # The photo came along too.
     photos = {p["name"]: bool(p["photo"]) for p in export_account(user=bob)["people"]}
     assert photos == {"Helga Brandt": True, "Jonas Weber": False, "Fynn Çelik": False}
+    # Links come back from RELATED lines, kind and labels and all.
+    assert (
+        links_by_name(bob)
+        == links_by_name(alice)
+        == {("Helga Brandt", "Jonas Weber", "family", "son", "mother")}
+    )
+
+
+def links_by_name(user: User) -> set[tuple[str, str, str, str, str]]:
+    return {
+        (c.person_a.name, c.person_b.name, c.kind, c.label, c.reverse_label)
+        for c in Connection.objects.for_user(user).select_related("person_a", "person_b")
+    }
 
 
 def test_an_import_is_refused_clearly_and_writes_nothing(alice_client: Client, alice: User):

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from connections.models import Connection
+from connections.services import introduction_set
 from contacts.models import Channel, Circle, Person, PersonDate, Tag
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
@@ -410,6 +412,22 @@ WANT_TO_MEET = [
     ("Franziska Lorenz", "Founded the repair-café network; Katharina knows her.", ["connector"]),
 ]
 
+# Who knows whom: (person, other, kind, what the other is to them, what they are to the other)
+LINKS = [
+    ("Helga Brandt", "Lena Schröder", "family", "niece", "aunt"),
+    ("Jonas Weber", "Clara Meyer", "partner", "", ""),
+    ("Sophie Lambert", "Tom Fletcher", "colleague", "", ""),
+    ("Priya Raman", "Marcus Oyelaran", "friend", "", ""),
+    ("Marcus Oyelaran", "Katharina Engel", "colleague", "", ""),
+    ("Katharina Engel", "Franziska Lorenz", "friend", "", ""),
+    ("Helga Brandt", "Dr. Miriam Kessler", "other", "former student", "mentor"),
+    ("Priya Raman", "Elif Yilmaz", "other", "", ""),
+]
+# (person, who introduced you)
+INTRODUCTIONS = [("Priya Raman", "Marcus Oyelaran"), ("Elif Yilmaz", "Priya Raman")]
+# People you want to meet, and where they work: someone you know may work there too.
+WANT_TO_MEET_WORK = {"Dr. Miriam Kessler": "Zalando", "Arjun Mehta": "Buchhandlung am Kiez"}
+
 
 class Command(BaseCommand):
     help = f"Create the demo account ({DEMO_EMAIL}) with a few dozen believable people."
@@ -504,6 +522,27 @@ class Command(BaseCommand):
                 circle=Circle.ACQUAINTANCE,
             )
             person.tags.set([tag(t) for t in tag_names])
+        for name, organisation in WANT_TO_MEET_WORK.items():
+            Person.objects.filter(owner=user, name=name).update(organisation=organisation)
+        people = {p.name: p for p in Person.objects.for_user(user)}
+        for name, other, kind, label, reverse_label in LINKS:
+            Connection.objects.create(
+                owner=user,
+                person_a=people[name],
+                person_b=people[other],
+                kind=kind,
+                label=label,
+                reverse_label=reverse_label,
+            )
+        for name, introducer in INTRODUCTIONS:
+            introduction_set(person=people[name], introducer=people[introducer])
+        panel = Conversation.objects.create(
+            owner=user,
+            kind=Conversation.Kind.ONLINE,
+            place="Live Q&A on independent bookshops",
+            happened_on=today - datetime.timedelta(days=12),
+        )
+        panel.people.add(people["Arjun Mehta"], people["Priya Raman"], people["Mei Tanaka"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data is ready. Log in as {DEMO_EMAIL} with the password {DEMO_PASSWORD}."

@@ -1,0 +1,129 @@
+"""Connections in a real browser, in English and German, on a phone and a desktop: link two
+people and see it from both sides, be refused a link to oneself, name who introduced you and see
+their favour, see who could introduce you to someone you want to meet, and read the brief."""
+
+import pytest
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from accounts.models import User
+from connections.models import Connection
+from favours.models import Favour
+from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
+from tests.dates import days_ago
+from tests.factories import ConversationFactory, PersonFactory
+
+WORDS = {
+    "en": {
+        "link": "Link Helga Brandt to someone",
+        "who": "Who",
+        "how": "How",
+        "what": "They are this person's",
+        "link them": "Link them",
+        "linked": "Linked Helga Brandt and Arjun Mehta.",
+        "mentee": "Helga Brandt's mentee",
+        "colleague": "Arjun Mehta's colleague",
+        "colleagues": "Colleagues",
+        "self": "That is Helga Brandt themselves. Name someone else.",
+        "introduced?": "Who introduced you?",
+        "introduced by": "Introduced by",
+        "save": "Save",
+        "introduced": "Introduced to you by",
+        "favour": "Introduced you to Arjun Mehta",
+        "could": "Who could introduce you to Wen Li",
+        "also at": "also at Acme",
+        "brief": "Brief before you meet",
+        "before": "Before you meet",
+        "in common": "People in common",
+    },
+    "de": {
+        "link": "Helga Brandt mit jemandem verknüpfen",
+        "who": "Wer",
+        "how": "Wie",
+        "what": "Sie sind für diese Person",
+        "link them": "Verknüpfen",
+        "linked": "Helga Brandt und Arjun Mehta sind verknüpft.",
+        "mentee": "mentee von Helga Brandt",
+        "colleague": "arbeitet mit Arjun Mehta",
+        "colleagues": "Kollegen",
+        "self": "Das ist Helga Brandt selbst. Nenne jemand anderen.",
+        "introduced?": "Wer hat euch vorgestellt?",
+        "introduced by": "Vorgestellt von",
+        "save": "Speichern",
+        "introduced": "Vorgestellt von",
+        "favour": "Hat dir Arjun Mehta vorgestellt",
+        "could": "Wer dich Wen Li vorstellen könnte",
+        "also at": "auch bei Acme",
+        "brief": "Kurzinfo vor dem Treffen",
+        "before": "Vor dem Treffen",
+        "in common": "Gemeinsame Bekannte",
+    },
+}
+
+
+@pytest.mark.parametrize("language", WORDS)
+def test_link_two_people_name_an_introducer_find_an_introduction_and_read_the_brief(
+    page: Page, live_server: LiveServer, alice: User, language: str
+):
+    words = WORDS[language]
+    User.objects.filter(pk=alice.pk).update(language=language)
+    helga = PersonFactory(owner=alice, name="Helga Brandt", met_on=days_ago(300))
+    arjun = PersonFactory(owner=alice, name="Arjun Mehta", organisation="Acme", met_on=days_ago(30))
+    wen = PersonFactory(owner=alice, name="Wen Li", status="want_to_meet", organisation="Acme")
+    ConversationFactory(owner=alice, people=[helga, arjun], place="Climbing festival")
+    log_in(page, live_server, alice)
+
+    # Link Helga to Arjun from Helga's page; the section is redrawn in place.
+    page.goto(f"{live_server.url}{helga.get_absolute_url()}")
+    section = page.locator("#connections")
+    section.get_by_text(words["link"]).click()
+    section.get_by_label(words["who"], exact=True).fill("Arjun Mehta")
+    section.get_by_label(words["how"], exact=True).select_option(label=words["colleagues"])
+    section.get_by_label(words["what"]).fill("mentee")
+    section.get_by_role("button", name=words["link them"]).click()
+    expect(section.get_by_text(words["linked"])).to_be_visible()
+    expect(section.get_by_text(words["mentee"])).to_be_visible()
+    assert Connection.objects.filter(person_a=helga, person_b=arjun, label="mentee").exists()
+    expect(
+        section.locator(f"svg.around-picture a[href='{arjun.get_absolute_url()}']")
+    ).to_have_count(1)
+    screenshot(page, f"connections-linked-{language}")
+
+    # A link to oneself is refused beside the field, and what was typed stays.
+    section.get_by_text(words["link"]).click()
+    section.get_by_label(words["who"], exact=True).fill("Helga Brandt")
+    section.get_by_role("button", name=words["link them"]).click()
+    expect(section.locator("#id_other_error")).to_have_text(words["self"])
+    expect(section.get_by_label(words["who"], exact=True)).to_have_value("Helga Brandt")
+
+    # From Arjun's side, and who introduced you: Helga, whose favour shows on her timeline.
+    page.goto(f"{live_server.url}{arjun.get_absolute_url()}")
+    section = page.locator("#connections")
+    expect(section.get_by_text(words["colleague"]).first).to_be_visible()
+    section.get_by_text(words["introduced?"]).click()
+    section.get_by_label(words["introduced by"]).fill("Helga Brandt")
+    section.get_by_role("button", name=words["save"], exact=True).click()
+    introduced = section.locator(".introduction p").filter(has_text=words["introduced"])
+    expect(introduced.get_by_role("link", name="Helga Brandt")).to_be_visible()
+    assert Favour.objects.get(person=helga).status == "done"
+    page.goto(f"{live_server.url}{helga.get_absolute_url()}")
+    expect(page.locator("#timeline").get_by_text(words["favour"])).to_be_visible()
+
+    # Someone you want to meet: who could introduce you, and why.
+    page.goto(f"{live_server.url}{wen.get_absolute_url()}")
+    introducers = page.locator(".introducers")
+    expect(introducers.get_by_role("heading", name=words["could"])).to_be_visible()
+    expect(introducers.get_by_text(words["also at"])).to_be_visible()
+    expect(introducers.get_by_role("link", name="Arjun Mehta")).to_be_visible()
+    screenshot(page, f"connections-could-introduce-{language}")
+    assert serious_accessibility_violations(page) == []
+
+    # The brief, from Arjun's page.
+    page.goto(f"{live_server.url}{arjun.get_absolute_url()}")
+    page.get_by_role("link", name=words["brief"]).click()
+    expect(page.get_by_role("heading", name="Arjun Mehta")).to_be_visible()
+    expect(page.get_by_text(words["before"])).to_be_visible()
+    expect(page.get_by_role("heading", name=words["in common"])).to_be_visible()
+    expect(page.locator(".brief").get_by_role("link", name="Helga Brandt").first).to_be_visible()
+    screenshot(page, f"connections-brief-{language}")
+    assert serious_accessibility_violations(page) == []
