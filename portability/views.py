@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from accounts.decorators import asks_again
 from common.once import create_once
 from common.ownership import get_owned_or_404
 from common.types import AuthedRequest
@@ -73,6 +74,7 @@ def your_data(request: AuthedRequest) -> HttpResponse:
     return _data_page(request)
 
 
+@asks_again(on_get=True)
 @require_GET
 def export_json(request: AuthedRequest) -> HttpResponse:
     data = export_account(user=request.user)
@@ -82,6 +84,7 @@ def export_json(request: AuthedRequest) -> HttpResponse:
     return response
 
 
+@asks_again(on_get=True)
 @require_GET
 def export_vcf(request: AuthedRequest) -> HttpResponse:
     response = HttpResponse(export_vcards(user=request.user), content_type="text/vcard")
