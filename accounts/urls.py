@@ -7,5 +7,6 @@ urlpatterns = [
     path("settings/", views.preferences, name="preferences"),
     path("delete/", views.delete_account, name="delete"),
     path("tokens/", views.tokens, name="tokens"),
-    path("tokens/<int:pk>/revoke/", views.token_delete, name="token_revoke"),
+    path("tokens/<int:token_pk>/revoke/", views.token_delete, name="token_revoke"),
+    path("sessions/<int:session_pk>/end/", views.session_end, name="session_end"),
 ]

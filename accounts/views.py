@@ -1,11 +1,13 @@
 """The user's own preferences, personal access tokens, and deleting the account for good;
 sign-up, log-in, passwords, two-factor, passkeys and sessions are django-allauth's."""
 
+from allauth.usersessions.adapter import get_adapter
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -86,8 +88,21 @@ def tokens(request: AuthedRequest) -> HttpResponse:
 
 
 @require_POST
-def token_delete(request: AuthedRequest, pk: int) -> HttpResponse:
-    token = get_owned_or_404(AccessToken, request.user, pk=pk)
+def token_delete(request: AuthedRequest, token_pk: int) -> HttpResponse:
+    token = get_owned_or_404(AccessToken, request.user, pk=token_pk)
     token_revoke(token=token)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:tokens")
+
+
+@require_POST
+def session_end(request: AuthedRequest, session_pk: int) -> HttpResponse:
+    """Sign one device out (allauth's page ends all the others at once). Ending this one is
+    logging out."""
+    session = get_object_or_404(UserSession, user=request.user, pk=session_pk)
+    if session.is_current():
+        logout(request)
+        return redirect("account_login")
+    get_adapter().end_sessions([session])
+    messages.success(request, _("That device is signed out."))
+    return redirect("usersessions_list")
