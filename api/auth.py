@@ -5,7 +5,7 @@ from typing import cast
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
@@ -24,7 +24,9 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> AccessToken | None:
         found = token_authenticate(secret=token)
         if found is not None:
-            # Reasons, starters and error messages come back in the owner's language.
+            # As a page would for them: "today" is the owner's day, and reasons, starters and
+            # error messages come in their language.
+            timezone.activate(found.owner.time_zone)
             translation.activate(found.owner.language)
         return found
 

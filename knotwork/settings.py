@@ -95,7 +95,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.NoteLastSeen",
 ]
 
 ROOT_URLCONF = "knotwork.urls"
@@ -162,8 +162,9 @@ MFA_TOTP_ISSUER = "Knotwork"
 # Passkeys need https, except on the developer's own machine.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = envbool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG)
 
-# The sessions page: every device signed in, when it was last seen and from where.
-USERSESSIONS_TRACK_ACTIVITY = True
+# The sessions page: every device signed in, when it was last seen and from where. Not on every
+# request, as allauth would: accounts.middleware.NoteLastSeen notes it every few minutes.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # Single sign-on through any OpenID Connect provider (Authelia, Keycloak, authentik, ...), only
 # when OIDC_ISSUER_URL is set. Without it there is no button, and no request leaves the server.

@@ -1,5 +1,8 @@
 """Where you are signed in: every device with when and from where, and ending any one."""
 
+import datetime
+
+import time_machine
 from allauth.usersessions.models import UserSession
 from django.test import Client
 from django.urls import reverse
@@ -49,3 +52,17 @@ def test_someone_elses_session_is_a_404(alice: User, bob_client: Client):
     theirs = UserSession.objects.get(user=alice)
     assert bob_client.post(reverse("accounts:session_end", args=[theirs.pk])).status_code == 404
     assert UserSession.objects.filter(pk=theirs.pk).exists()
+
+
+def test_last_seen_is_noted_every_few_minutes_not_on_every_request(alice: User):
+    start = datetime.datetime(2026, 11, 23, 9, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        laptop = signed_in(alice, LAPTOP)
+    with time_machine.travel(start + datetime.timedelta(minutes=2), tick=False):
+        laptop.get(reverse("contacts:list"))
+    assert UserSession.objects.get(user=alice).last_seen_at == start
+    with time_machine.travel(start + datetime.timedelta(minutes=6), tick=False):
+        laptop.get(reverse("contacts:list"), REMOTE_ADDR="203.0.113.9")
+    seen = UserSession.objects.get(user=alice)
+    assert seen.last_seen_at == start + datetime.timedelta(minutes=6)
+    assert seen.ip == "203.0.113.9"

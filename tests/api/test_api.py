@@ -302,6 +302,15 @@ def test_we_caught_up_records_one_touch_a_day(client: Client, alice: User, alice
     assert Touch.objects.get().happened_on == datetime.date(2026, 11, 23)
 
 
+def test_today_is_the_token_owners_day(client: Client, alice: User, alice_token: str):
+    alice.time_zone = "Pacific/Auckland"
+    alice.save()
+    helga = PersonFactory(owner=alice)
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 20, tzinfo=datetime.UTC)):
+        done = post(client, f"/people/{helga.pk}/caught-up", alice_token)
+    assert done.json()["happened_on"] == "2026-11-24"  # already tomorrow in Auckland
+
+
 def test_the_reach_out_list_gives_reasons_and_starters(client: Client, alice: User, alice_reader):
     helga = PersonFactory(owner=alice, name="Helga", spark="Her brooch", met_on="2020-03-01")
     muscles_recompute(user_ids=[alice.pk])
