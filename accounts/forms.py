@@ -1,14 +1,16 @@
-"""Forms for the sign-up extras and the user's preferences."""
+"""Forms for the sign-up extras, the user's preferences and personal access tokens."""
 
-from typing import Any
+import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import TIME_ZONES, User
+from accounts.models import TIME_ZONES, AccessToken, User
+from common.once import CreatesOnce
 
 
 def _city(zone: str) -> str:
@@ -88,17 +90,28 @@ class PreferencesForm(forms.ModelForm[User]):
         )
 
 
-class DeleteAccountForm(forms.Form):
-    """Deleting everything asks for the password once more."""
+class AccessTokenForm(CreatesOnce, forms.Form):
+    """A new personal access token: what it is for, what it may do, and how long it lives."""
 
-    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+    class Lifetime(models.TextChoices):
+        NEVER = "", _("Never")
+        MONTH = "30", _("In 30 days")
+        QUARTER = "90", _("In 90 days")
+        YEAR = "365", _("In a year")
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What it is for, e.g. “Phone shortcut”.")
+    )
+    scope = forms.ChoiceField(
+        label=_("Access"),
+        choices=AccessToken.Scope.choices,
+        initial=AccessToken.Scope.READ,
+        widget=forms.RadioSelect,
+    )
+    expires = forms.ChoiceField(
+        label=_("Expires"), choices=Lifetime.choices, required=False, initial=Lifetime.YEAR
+    )
 
-    def clean_password(self) -> str:
-        password = str(self.cleaned_data["password"])
-        if not self.user.check_password(password):
-            raise ValidationError(_("That is not your password."))
-        return password
+    def expires_at(self) -> datetime.datetime | None:
+        days = self.cleaned_data.get("expires")
+        return timezone.now() + datetime.timedelta(days=int(days)) if days else None

@@ -1,5 +1,6 @@
-"""The user account and its preferences."""
+"""The user account, its preferences, and its personal access tokens."""
 
+import datetime
 import zoneinfo
 from typing import ClassVar
 
@@ -68,3 +69,41 @@ class User(AbstractUser):
         and neither the email nor the id."""
         tag = salted_hmac("relationships.capture.account", str(self.pk), algorithm="sha256")
         return tag.hexdigest()[:24]
+
+
+class AccessTokenQuerySet(models.QuerySet["AccessToken"]):
+    def for_user(self, user: User) -> "AccessTokenQuerySet":
+        return self.filter(owner=user)
+
+
+class AccessToken(models.Model):
+    """A personal access token for the JSON API. Only a hash of its secret is kept: the secret
+    is shown once, when it is made, and a lost one is revoked and made again."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read")
+        WRITE = "write", _("Read and write")
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=100, help_text=_("What it is for, e.g. “Phone”."))
+    scope = models.CharField(_("access"), max_length=8, choices=Scope.choices, default=Scope.READ)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = AccessTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE
+
+    def has_expired(self, now: datetime.datetime) -> bool:
+        """A token with an expiry stops working at that moment; one without never expires."""
+        return self.expires_at is not None and self.expires_at <= now

@@ -1,16 +1,25 @@
-"""The user's own preferences, and deleting the account for good; sign-up, log-in and
-passwords are django-allauth's."""
+"""The user's own preferences, personal access tokens, and deleting the account for good;
+sign-up, log-in, passwords, two-factor, passkeys and sessions are django-allauth's."""
 
+from allauth.usersessions.adapter import get_adapter
+from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from accounts.forms import DeleteAccountForm, PreferencesForm, time_zones_like
+from accounts.decorators import asks_again
+from accounts.forms import AccessTokenForm, PreferencesForm, time_zones_like
+from accounts.models import AccessToken
+from accounts.services import token_create, token_revoke
+from common.once import create_once
+from common.ownership import get_owned_or_404
 from common.types import AuthedRequest
 
 
@@ -24,7 +33,8 @@ def preferences(request: AuthedRequest) -> HttpResponse:
         if request.htmx:
             return HttpResponseClientRefresh()
         return redirect("accounts:preferences")
-    return render(request, "accounts/preferences.html", {"form": form})
+    context = {"form": form, "single_sign_on": bool(settings.SOCIALACCOUNT_PROVIDERS)}
+    return render(request, "accounts/preferences.html", context)
 
 
 @require_GET
@@ -33,14 +43,72 @@ def time_zone_suggest(request: AuthedRequest) -> HttpResponse:
     return render(request, "_suggestions.html", {"options": time_zones_like(typed)})
 
 
+# Asking again on the POST only: the page shows what will happen, then the button asks for the
+# password (or a second factor) unless it was given in the last few minutes, and carries on.
+@asks_again(on_get=False)
 @require_http_methods(["GET", "POST"])
 def delete_account(request: AuthedRequest) -> HttpResponse:
     """Everything goes, at once: every row belongs to the user and is deleted with them."""
-    form = DeleteAccountForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         user = request.user
         logout(request)
         user.delete()
         messages.success(request, _("Your account and everything in it are deleted."))
         return redirect("account_login")
-    return render(request, "accounts/delete_account.html", {"form": form})
+    return render(request, "accounts/delete_account.html")
+
+
+@never_cache
+@asks_again(on_get=False)
+@require_http_methods(["GET", "POST"])
+def tokens(request: AuthedRequest) -> HttpResponse:
+    """Personal access tokens for the API: the list, and a new one, whose secret shows once."""
+    form = AccessTokenForm(request.POST or None)
+    secret = ""
+    if request.method == "POST" and form.is_valid():
+        made: list[str] = []
+
+        def make() -> AccessToken:
+            token, new_secret = token_create(
+                owner=request.user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                expires_at=form.expires_at(),
+            )
+            made.append(new_secret)
+            return token
+
+        _token, created = create_once(owner=request.user, key=form.key, create=make)
+        if created:
+            secret = made[0]
+            form = AccessTokenForm()
+        else:
+            messages.info(request, _("That token was already made; its secret showed only once."))
+            return redirect("accounts:tokens")
+    context = {
+        "form": form,
+        "secret": secret,
+        "tokens": AccessToken.objects.for_user(request.user),
+    }
+    return render(request, "accounts/tokens.html", context)
+
+
+@require_POST
+def token_delete(request: AuthedRequest, token_pk: int) -> HttpResponse:
+    token = get_owned_or_404(AccessToken, request.user, pk=token_pk)
+    token_revoke(token=token)
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("accounts:tokens")
+
+
+@require_POST
+def session_end(request: AuthedRequest, session_pk: int) -> HttpResponse:
+    """Sign one device out (allauth's page ends all the others at once). Ending this one is
+    logging out."""
+    session = get_object_or_404(UserSession, user=request.user, pk=session_pk)
+    if session.is_current():
+        logout(request)
+        return redirect("account_login")
+    get_adapter().end_sessions([session])
+    messages.success(request, _("That device is signed out."))
+    return redirect("usersessions_list")

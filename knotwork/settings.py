@@ -61,6 +61,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "ninja",
     "knotwork",
     "common",
     "accounts",
@@ -73,6 +78,7 @@ INSTALLED_APPS = [
     "capture",
     "portability",
     "calendars",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.NoteLastSeen",
 ]
 
 ROOT_URLCONF = "knotwork.urls"
@@ -144,6 +151,48 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = True
 # Failed logins: at most 10 a minute from one address, and 5 in 5 minutes for one account.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Sensitive actions (export, deleting the account, changing email, password or factors, making
+# a token) ask for the password or a second factor again unless given within this many seconds.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = envint("REAUTHENTICATION_TIMEOUT", 300)
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+
+# Two-factor: an authenticator app (TOTP), recovery codes, and passkeys, which also log in
+# without a password.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Knotwork"
+# Passkeys need https, except on the developer's own machine.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = envbool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG)
+
+# The sessions page: every device signed in, when it was last seen and from where. Not on every
+# request, as allauth would: accounts.middleware.NoteLastSeen notes it every few minutes.
+USERSESSIONS_TRACK_ACTIVITY = False
+
+# Single sign-on through any OpenID Connect provider (Authelia, Keycloak, authentik, ...), only
+# when OIDC_ISSUER_URL is set. Without it there is no button, and no request leaves the server.
+OIDC_ISSUER_URL = os.environ.get("OIDC_ISSUER_URL", "").rstrip("/")
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}
+if OIDC_ISSUER_URL:
+    if not os.environ.get("OIDC_CLIENT_ID"):
+        raise ValueError("OIDC_CLIENT_ID must be set when OIDC_ISSUER_URL is")
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "sso",
+                "name": os.environ.get("OIDC_BUTTON_LABEL", "") or "Single sign-on",
+                "client_id": os.environ.get("OIDC_CLIENT_ID", ""),
+                "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+                "settings": {"server_url": OIDC_ISSUER_URL},
+            }
+        ],
+    }
+
+# The JSON API for personal access tokens: requests a minute per token.
+API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", 60)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]

@@ -5,6 +5,7 @@ There is deliberately no admin site: each account is private, even from whoever 
 
 from django.urls import include, path
 
+from api.urls import urls as api_urls
 from relationships import views as relationships_views
 
 urlpatterns = [
@@ -20,4 +21,5 @@ urlpatterns = [
     path("calendar/", include("calendars.urls")),
     path("account/", include("accounts.urls")),
     path("account/", include("allauth.urls")),
+    path("api/v1/", api_urls),
 ]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from accounts.decorators import asks_again
 from common.once import create_once
 from common.ownership import get_owned_or_404
 from common.types import AuthedRequest
@@ -79,6 +80,7 @@ def your_data(request: AuthedRequest) -> HttpResponse:
     return _data_page(request)
 
 
+@asks_again(on_get=True)
 @require_GET
 def export_json(request: AuthedRequest) -> StreamingHttpResponse:
     day = timezone.localdate().isoformat()
@@ -86,6 +88,7 @@ def export_json(request: AuthedRequest) -> StreamingHttpResponse:
     return _download(content, "application/json", f"knotwork-{day}.json")
 
 
+@asks_again(on_get=True)
 @require_GET
 def export_vcf(request: AuthedRequest) -> StreamingHttpResponse:
     return _download(export_vcards(user=request.user), "text/vcard", "knotwork-people.vcf")

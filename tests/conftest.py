@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 
 from accounts.models import User
 from knotwork.celery import app as celery_app
@@ -70,3 +71,9 @@ def bob_client(bob: User) -> Client:
     client = Client()
     client.force_login(bob)
     return client
+
+
+def reauthenticate(client: Client, password: str = PASSWORD) -> None:
+    """Give the password again, as a sensitive action (export, deletion, tokens) asks."""
+    response = client.post(reverse("account_reauthenticate"), {"password": password})
+    assert response.status_code == 302

@@ -9,8 +9,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
-# Template folders that are not an app's own name: allauth's pages are the accounts layer.
-FOLDER_APP = {"account": "accounts", "allauth": "accounts"}
+# Template folders that are not an app's own name: allauth's pages (accounts, two-factor,
+# sessions) are the accounts layer.
+FOLDER_APP = {
+    "account": "accounts",
+    "allauth": "accounts",
+    "mfa": "accounts",
+    "usersessions": "accounts",
+}
 # Tag libraries, by the app that defines them; Django's and third parties' are not listed.
 LIBRARY_APP = {"humanize_dates": "common", "highlight": "relationships"}
 # A link is not data: these pages point the way to a feature above them, and say why.

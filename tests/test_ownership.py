@@ -3,11 +3,14 @@
 from collections.abc import Callable, Iterator
 
 import pytest
+from allauth.usersessions.models import UserSession
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import User
+from accounts.models import AccessToken, User
+from accounts.services import token_create
 from connections.models import Connection, Introduction
 from contacts.models import Person, PersonDate
 from conversations.models import Conversation, Story, Touch
@@ -22,6 +25,15 @@ from tests.factories import (
     StoryFactory,
     with_photo,
 )
+
+
+def signed_in_elsewhere(owner: User) -> UserSession:
+    store = SessionStore()
+    store.create()
+    return UserSession.objects.create(
+        user=owner, ip="192.0.2.1", session_key=store.session_key, user_agent="Firefox"
+    )
+
 
 # For each (app namespace, URL argument), the object it names, made for a given owner.
 # A new object URL fails the test below until its kind of object is added here.
@@ -40,12 +52,29 @@ OWNED_OBJECTS: dict[tuple[str, str], Callable[[User], models.Model]] = {
     ("portability", "batch_pk"): lambda owner: ImportBatch.objects.create(
         owner=owner, filename="contacts.vcf", candidates=[]
     ),
+    ("accounts", "token_pk"): lambda owner: token_create(owner=owner, name="x", scope="read")[0],
+    ("accounts", "session_pk"): signed_in_elsewhere,
 }
 THIRD_PARTY = ("allauth.",)
+# The JSON API answers tokens only; tests/api/test_api.py walks its every operation as a
+# stranger.
+API = "ninja."
 # Links that carry a signed token or a secret instead of an object id; tests/digest/test_digest.py
 # and tests/calendars/test_feed.py prove they act only for their own user.
 SIGNED_LINKS = {"digest:action", "calendars:feed"}
-OWNED_MODELS = [Person, Conversation, Story, Touch, Favour, PersonDate, Connection, Introduction]
+# Sessions are left out: the requests themselves record theirs (model_state proves the
+# stranger's requests did not end alice's).
+OWNED_MODELS = [
+    Person,
+    Conversation,
+    Story,
+    Touch,
+    Favour,
+    PersonDate,
+    Connection,
+    Introduction,
+    AccessToken,
+]
 
 
 def object_urls(
@@ -56,7 +85,7 @@ def object_urls(
             yield from object_urls(entry.url_patterns, entry.namespace or namespace)
         elif (
             entry.pattern.converters
-            and not entry.lookup_str.startswith(THIRD_PARTY)
+            and not entry.lookup_str.startswith((*THIRD_PARTY, API))
             and f"{namespace}:{entry.name}" not in SIGNED_LINKS
         ):
             yield namespace, entry
@@ -80,6 +109,8 @@ def test_the_walk_finds_the_object_urls():
         "connections:create",
         "connections:delete",
         "connections:introduction",
+        "accounts:token_revoke",
+        "accounts:session_end",
     } <= names
 
 

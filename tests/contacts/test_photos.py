@@ -22,7 +22,7 @@ from contacts.photos import photo_read, photo_set, photo_writer
 from digest.services import digest_message
 from relationships.services.muscles import muscles_recompute
 from relationships.services.reach_out import reach_out
-from tests.conftest import PASSWORD
+from tests.conftest import reauthenticate
 from tests.dates import days_ago
 from tests.factories import PersonFactory, image_bytes, with_photo
 
@@ -264,8 +264,9 @@ def test_deleting_the_account_removes_every_photo(
     for _ in range(3):
         with_photo(PersonFactory(owner=alice))
     bobs = with_photo(PersonFactory(owner=bob))
+    reauthenticate(alice_client)
     with django_capture_on_commit_callbacks(execute=True):
-        alice_client.post(reverse("accounts:delete"), {"password": PASSWORD})
+        alice_client.post(reverse("accounts:delete"))
     assert not User.objects.filter(pk=alice.pk).exists()
     assert [p.name for p in stored_files()] == sorted(
         Path(name).name for name in (bobs.photo.name, bobs.photo_thumbnail.name)

@@ -24,7 +24,7 @@ from contacts.models import Person
 from conversations.models import Story, Touch
 from portability.export import UnreadableExport, export_account, import_account
 from relationships.models import Muscle
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, reauthenticate
 from tests.factories import (
     ChannelFactory,
     ConversationFactory,
@@ -119,6 +119,7 @@ def test_export_then_import_into_an_empty_account_round_trips_field_for_field(
     alice_client: Client, alice: User, bob: User, bob_client: Client
 ):
     rich_account(alice)
+    reauthenticate(alice_client)
     exported = alice_client.get(reverse("portability:export_json"))
     assert exported["Content-Disposition"].startswith("attachment;")
     upload = SimpleUploadedFile("knotwork.json", content_of(exported), "application/json")
@@ -165,6 +166,7 @@ def test_exports_are_sent_as_they_are_written(alice_client: Client, alice: User,
 
 def test_the_export_holds_work_town_and_the_photo(alice_client: Client, alice: User):
     rich_account(alice)
+    reauthenticate(alice_client)
     data = json.loads(content_of(alice_client.get(reverse("portability:export_json"))))
     helga = next(p for p in data["people"] if p["name"] == "Helga Brandt")
     assert (helga["organisation"], helga["role"], helga["city"]) == (
@@ -205,6 +207,7 @@ def test_an_export_whose_photo_is_not_one_is_refused_and_leaves_no_file(alice: U
 
 def test_the_export_keeps_the_snooze_date(alice_client: Client, alice: User):
     rich_account(alice)
+    reauthenticate(alice_client)
     data = json.loads(content_of(alice_client.get(reverse("portability:export_json"))))
     snoozes = {p["name"]: p["snoozed_until"] for p in data["people"]}
     assert snoozes == {"Helga Brandt": "2026-12-24", "Jonas Weber": None}
@@ -213,6 +216,7 @@ def test_the_export_keeps_the_snooze_date(alice_client: Client, alice: User):
 def test_the_export_holds_only_my_data(alice_client: Client, alice: User):
     rich_account(UserFactory())
     PersonFactory(owner=alice, name="Mine")
+    reauthenticate(alice_client)
     data = json.loads(content_of(alice_client.get(reverse("portability:export_json"))))
     assert [p["name"] for p in data["people"]] == ["Mine"]
     assert data["conversations"] == []
@@ -222,6 +226,7 @@ def test_people_export_as_vcard_4(alice_client: Client, alice: User):
     rich_account(alice)
     Person.objects.filter(name="Helga Brandt").update(organisation="Acme, Inc.")
     Person.objects.filter(name="Helga Brandt").update(notes="NICKNAME: Hexe\nNée Vogt")
+    reauthenticate(alice_client)
     text = content_of(alice_client.get(reverse("portability:export_vcf"))).decode()
     cards = list(vobject.readComponents(io.StringIO(text)))
     helga = next(card for card in cards if card.fn.value == "Helga Brandt")
@@ -289,6 +294,7 @@ def test_a_vcard_export_imported_into_a_fresh_account_keeps_every_field_vcard_ca
         "NOTE:Climbs, cooks, laughs\r\nCATEGORIES:climbing\r\nEND:VCARD\r\n"
     )
     import_contacts(alice_client, "phone.vcf", phone.encode())
+    reauthenticate(alice_client)
     exported = content_of(alice_client.get(reverse("portability:export_vcf")))
     import_contacts(bob_client, "knotwork-people.vcf", exported)
 
@@ -411,20 +417,33 @@ def test_an_import_with_tags_i_already_have_in_another_case_works(
     assert sorted(t.name for t in helga.tags.all()) == ["MENTOR", "Munich"]
 
 
-def test_deleting_the_account_needs_the_password_and_removes_everything(
+def test_deleting_the_account_asks_for_the_password_again_and_removes_everything(
     alice_client: Client, alice: User
 ):
     rich_account(alice)
     page = alice_client.get(reverse("accounts:delete"))  # alice reads German
     assert "Vorher alles herunterladen (JSON)" in page.text
     assert reverse("portability:export_json") in page.text
-    wrong = alice_client.post(reverse("accounts:delete"), {"password": "nope"})
-    assert "Das ist nicht dein Passwort." in wrong.text
+    asked = alice_client.post(reverse("accounts:delete"))
+    assert asked.url.startswith(reverse("account_reauthenticate"))
     assert User.objects.filter(pk=alice.pk).exists()
-    alice_client.post(reverse("accounts:delete"), {"password": PASSWORD})
+    wrong = alice_client.post(asked.url, {"password": "nope"})
+    assert wrong.status_code == 200
+    assert User.objects.filter(pk=alice.pk).exists()
+    confirmed = alice_client.post(asked.url, {"password": PASSWORD})
+    assert confirmed.url == reverse("account_login")
     assert not User.objects.filter(pk=alice.pk).exists()
     assert not Person.objects.exists()
     assert not Story.objects.exists()
+
+
+def test_the_export_asks_for_the_password_again_then_downloads(alice_client, alice):
+    PersonFactory(owner=alice, name="Mine")
+    asked = alice_client.get(reverse("portability:export_json"))
+    assert asked.url.startswith(reverse("account_reauthenticate"))
+    confirmed = alice_client.post(asked.url, {"password": PASSWORD})
+    assert confirmed.url == reverse("portability:export_json")
+    assert alice_client.get(confirmed.url).json()["people"][0]["name"] == "Mine"
 
 
 def test_merging_two_people_moves_everything_and_loses_nothing(alice_client: Client, alice):

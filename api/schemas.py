@@ -1,0 +1,141 @@
+"""What the API takes and gives, as typed schemas; the OpenAPI description is made from them."""
+
+import datetime
+from typing import Literal
+
+from ninja import Field, Schema
+
+from conversations.models import Conversation
+
+
+class ChannelOut(Schema):
+    kind: str
+    value: str
+    label: str
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    spark: str
+    met_at: str
+    met_on: datetime.date | None
+    organisation: str
+    role: str
+    city: str
+    circle: str
+    is_knot: bool
+    status: str
+    archived: bool
+    url: str = Field(..., description="The person's page in Knotwork.")
+
+    @staticmethod
+    def resolve_url(obj: object) -> str:
+        return str(obj.get_absolute_url())  # type: ignore[attr-defined]
+
+
+class PersonDetailOut(PersonOut):
+    notes: str
+    cadence_days: int | None
+    tags: list[str]
+    channels: list[ChannelOut]
+
+    @staticmethod
+    def resolve_tags(obj: object) -> list[str]:
+        return [tag.name for tag in obj.tags.all()]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_channels(obj: object) -> list[object]:
+        return list(obj.channels.all())  # type: ignore[attr-defined]
+
+
+KEY_HELP = (
+    "Chosen by the caller, the same for every retry of one entry: a UUID, or any text of 8 to "
+    "100 characters (for example the moment a shortcut ran). A retry with a key already used "
+    "records nothing and answers with what the first one recorded."
+)
+
+
+class StoryIn(Schema):
+    person: int = Field(..., description="Who told it: one of the conversation's people.")
+    text: str = Field(..., max_length=5000)
+    topics: str = Field("", max_length=200)
+    ask_on: datetime.date | None = Field(None, description="Makes it a follow-up.")
+
+
+class ConversationIn(Schema):
+    key: str = Field(..., min_length=8, max_length=100, description=KEY_HELP)
+    people: list[int] = Field(..., min_length=1, max_length=30)
+    kind: Conversation.Kind = Conversation.Kind.IN_PERSON
+    happened_on: datetime.date | None = Field(None, description="Today when left out.")
+    place: str = Field("", max_length=200)
+    notes: str = Field("", max_length=10000)
+    stories: list[StoryIn] = Field(default_factory=list, max_length=100)
+
+
+class StoryOut(Schema):
+    id: int
+    person: int = Field(..., alias="person_id")
+    text: str
+    topics: str
+    ask_on: datetime.date | None
+
+
+class ConversationOut(Schema):
+    id: int
+    kind: str
+    happened_on: datetime.date
+    place: str
+    notes: str
+    people: list[int]
+    stories: list[StoryOut]
+
+    @staticmethod
+    def resolve_people(obj: object) -> list[int]:
+        return [person.pk for person in obj.people.all()]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_stories(obj: object) -> list[object]:
+        return list(obj.stories.all())  # type: ignore[attr-defined]
+
+
+class CaptureIn(Schema):
+    """The capture page's entry: a person met just now (by name, or one you know by id)."""
+
+    key: str = Field(..., min_length=8, max_length=100, description=KEY_HELP)
+    name: str = Field("", max_length=200, description="Who, when they are new.")
+    person: int | None = Field(None, description="Someone you already know, instead of a name.")
+    event: str = Field("", max_length=200, description="Where you met.")
+    spark: str = Field("", max_length=1000)
+    story: str = Field("", max_length=5000)
+    ask_on: datetime.date | None = None
+    favour: str = Field("", max_length=300)
+    favour_giver: Literal["me", "them"] = "me"
+    email: str = Field("", max_length=300)
+    phone: str = Field("", max_length=300)
+
+
+class CaptureOut(Schema):
+    created: bool = Field(..., description="False when the key had already recorded this entry.")
+    person: PersonOut
+
+
+class CaughtUpOut(Schema):
+    person: int
+    happened_on: datetime.date
+    created: bool = Field(..., description="False when today's touch was already recorded.")
+
+
+class ReachOutOut(Schema):
+    person: PersonOut
+    last_contact_on: datetime.date | None
+    reason: str
+    starter: str
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class FormErrorsOut(Schema):
+    errors: dict[str, list[dict[str, str]]]

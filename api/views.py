@@ -1,0 +1,189 @@
+"""The API's operations. Each one reads or writes through the same services and forms as the
+pages, so a conversation, a capture or a touch made here is the one the pages would make."""
+
+import uuid
+from typing import Any
+
+from django.http import Http404
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from api.auth import TokenRequest, require_write
+from api.schemas import (
+    CaptureIn,
+    CaptureOut,
+    CaughtUpOut,
+    ConversationIn,
+    ConversationOut,
+    ErrorOut,
+    FormErrorsOut,
+    PersonDetailOut,
+    PersonOut,
+    ReachOutOut,
+)
+from capture.forms import CaptureForm
+from common.once import create_once
+from common.ownership import get_owned_or_404
+from contacts.models import Person
+from conversations.forms import ConversationForm, StoryForm
+from conversations.models import Conversation
+from conversations.services import touch_record
+from relationships.services.reach_out import reach_out
+
+router = Router()
+# Keys that are not a UUID (a shortcut's timestamp, say) name one all the same.
+KEY_NAMESPACE = uuid.UUID("5b4f4c3e-0a5e-4b9b-9b8e-6b6e6f74776b")
+PAGE_SIZE = 50
+
+
+class FormErrors(Exception):
+    """A form refused the input: answered as 400 with its messages, field by field."""
+
+    def __init__(self, errors: dict[str, list[dict[str, str]]]) -> None:
+        super().__init__("invalid")
+        self.errors = errors
+
+
+def once_key(key: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(key)
+    except ValueError:
+        return uuid.uuid5(KEY_NAMESPACE, key)
+
+
+def blanks(data: dict[str, Any]) -> dict[str, Any]:
+    """Form data as a browser sends it: nothing left out is an empty field."""
+    return {name: "" if value is None else value for name, value in data.items()}
+
+
+def owned_people(request: TokenRequest, ids: list[int]) -> list[Person]:
+    """The people with these ids, in the order given; anyone else's id is a 404."""
+    found = Person.objects.for_user(request.auth.owner).in_bulk(set(ids))
+    if len(found) != len(set(ids)):
+        raise Http404
+    return [found[pk] for pk in dict.fromkeys(ids)]
+
+
+class PeopleFilter(Schema):
+    q: str = ""
+
+
+@router.get("/people", response=list[PersonOut], summary="People, by name")
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=200)
+def people_list(request: TokenRequest, filters: Query[PeopleFilter]) -> Any:
+    """Everyone not archived, in name order; `q` matches part of a name, spark, where you met,
+    organisation, role or town, case and accents aside (as the people list does)."""
+    return Person.objects.for_user(request.auth.owner).filtered(q=filters.q[:200])
+
+
+@router.get("/people/{person_id}", response={200: PersonDetailOut, 404: ErrorOut})
+def person_detail(request: TokenRequest, person_id: int) -> Any:
+    """One person, with their tags and how to reach them."""
+    return get_owned_or_404(
+        Person.objects.prefetch_related("tags", "channels"), request.auth.owner, pk=person_id
+    )
+
+
+@router.post(
+    "/people/{person_id}/caught-up",
+    response={200: CaughtUpOut, 201: CaughtUpOut, 403: ErrorOut, 404: ErrorOut},
+    summary="We caught up",
+)
+def caught_up(request: TokenRequest, person_id: int) -> Any:
+    """A minimal "we caught up" today: once a day for each person, however often it is sent."""
+    require_write(request)
+    person = get_owned_or_404(Person, request.auth.owner, pk=person_id)
+    touch, created = touch_record(person=person)
+    return 201 if created else 200, {
+        "person": person.pk,
+        "happened_on": touch.happened_on,
+        "created": created,
+    }
+
+
+@router.post(
+    "/conversations",
+    response={
+        200: ConversationOut,
+        201: ConversationOut,
+        400: FormErrorsOut,
+        403: ErrorOut,
+        404: ErrorOut,
+    },
+)
+def conversation_create(request: TokenRequest, payload: ConversationIn) -> Any:
+    """A conversation with one or more of your people, and the stories they told in it. Sent
+    again with the same key, it records nothing and answers with the first one."""
+    require_write(request)
+    owner = request.auth.owner
+    people = owned_people(request, payload.people)
+    form = ConversationForm(
+        {
+            "happened_on": payload.happened_on or timezone.localdate(),
+            "kind": payload.kind,
+            "place": payload.place,
+            "notes": payload.notes,
+            "once": once_key(payload.key),
+        },
+        owner=owner,
+        person=people[0],
+    )
+    if not form.is_valid():
+        return 400, {"errors": form.errors.get_json_data()}
+
+    def record() -> Conversation:
+        conversation = form.save()
+        conversation.people.add(*people[1:])
+        for story in payload.stories:
+            # The conversation's key covers its stories: each story form gets a key of its own.
+            story_form = StoryForm(
+                blanks(story.dict()) | {"once": uuid.uuid4()}, conversation=conversation
+            )
+            if not story_form.is_valid():
+                raise FormErrors(story_form.errors.get_json_data())
+            story_form.save()
+        return conversation
+
+    try:
+        conversation, created = create_once(owner=owner, key=form.key, create=record)
+    except FormErrors as refused:
+        return 400, {"errors": refused.errors}
+    conversation = Conversation.objects.prefetch_related("people", "stories").get(
+        pk=conversation.pk
+    )
+    return 201 if created else 200, conversation
+
+
+@router.post(
+    "/capture",
+    response={200: CaptureOut, 201: CaptureOut, 400: FormErrorsOut, 403: ErrorOut, 404: ErrorOut},
+)
+def capture(request: TokenRequest, payload: CaptureIn) -> Any:
+    """The capture page's entry, for a phone shortcut: someone met just now, where, what drew
+    you to them and what they told you. Sent again with the same key, it records nothing."""
+    require_write(request)
+    owner = request.auth.owner
+    if payload.person is not None:
+        owned_people(request, [payload.person])
+    data = payload.dict() | {"key": once_key(payload.key), "person": payload.person or ""}
+    form = CaptureForm(blanks(data), owner=owner)
+    if not form.is_valid():
+        return 400, {"errors": form.errors.get_json_data()}
+    person, created = form.save()
+    return 201 if created else 200, {"created": created, "person": person}
+
+
+@router.get("/reach-out", response=list[ReachOutOut], summary="This week's reach-out list")
+def reach_out_list(request: TokenRequest) -> Any:
+    """The few people to reach out to this week, each with why and how to start."""
+    page = reach_out(user=request.auth.owner)
+    return [
+        {
+            "person": entry.person,
+            "last_contact_on": entry.muscle.last_contact_on if entry.muscle else None,
+            "reason": entry.reason(),
+            "starter": entry.starter(),
+        }
+        for entry in page.people
+    ]

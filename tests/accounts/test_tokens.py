@@ -1,0 +1,88 @@
+"""Personal access tokens in Settings: made after the password is given again, shown once,
+kept only as a hash, revoked at once."""
+
+import hashlib
+import re
+import uuid
+
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import AccessToken, User
+from accounts.services import token_create
+from tests.conftest import PASSWORD, reauthenticate
+
+
+def make(client: Client, **data: str) -> object:
+    form = {"name": "Phone shortcut", "scope": "write", "expires": "90", "once": str(uuid.uuid4())}
+    return client.post(reverse("accounts:tokens"), form | data)
+
+
+def shown_secret(html: str) -> str:
+    (secret,) = re.findall(r'id="token-secret"[^>]*value="([^"]+)"', html)
+    return secret
+
+
+def test_making_a_token_asks_for_the_password_again(alice_client: Client, alice: User):
+    asked = make(alice_client)
+    assert asked.url.startswith(reverse("account_reauthenticate"))
+    assert not AccessToken.objects.exists()
+    shown = alice_client.post(asked.url, {"password": PASSWORD})
+    # The form sent before is carried on once the password is confirmed.
+    assert shown.status_code == 200
+    secret = shown_secret(shown.text)
+    assert AccessToken.objects.get().name == "Phone shortcut"
+    api = Client().get("/api/v1/people", headers={"Authorization": f"Bearer {secret}"})
+    assert api.status_code == 200
+
+
+def test_a_token_is_shown_once_and_stored_only_as_a_hash(alice_client: Client, alice: User):
+    reauthenticate(alice_client)
+    response = make(alice_client, scope="read", expires="")
+    assert response["Cache-Control"].startswith("max-age=0")
+    secret = shown_secret(response.text)
+    token = AccessToken.objects.get()
+    assert token.digest == hashlib.sha256(secret.encode()).hexdigest()
+    assert (token.scope, token.expires_at) == ("read", None)
+    again = alice_client.get(reverse("accounts:tokens"))
+    assert secret not in again.text
+    assert "Phone shortcut" in again.text
+    assert "Never used." in again.text
+
+
+def test_sending_the_form_twice_makes_one_token(alice_client: Client, alice: User):
+    reauthenticate(alice_client)
+    key = str(uuid.uuid4())
+    make(alice_client, once=key)
+    again = make(alice_client, once=key)
+    assert again.status_code == 302
+    assert AccessToken.objects.count() == 1
+
+
+def test_a_token_without_a_name_is_refused_beside_the_field(alice_client: Client):
+    reauthenticate(alice_client)
+    response = make(alice_client, name="")
+    assert 'id="id_name_error"' in response.text
+    assert not AccessToken.objects.exists()
+
+
+def test_revoking_a_token_stops_it_at_once(alice_client: Client, alice: User):
+    token, secret = token_create(owner=alice, name="Old laptop", scope="read")
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert Client().get("/api/v1/people", headers=headers).status_code == 200
+    alice_client.post(reverse("accounts:token_revoke", args=[token.pk]))
+    assert not AccessToken.objects.exists()
+    assert Client().get("/api/v1/people", headers=headers).status_code == 401
+
+
+def test_a_stranger_cannot_revoke_my_token(bob_client: Client, alice: User):
+    token, _secret = token_create(owner=alice, name="Mine", scope="read")
+    assert bob_client.post(reverse("accounts:token_revoke", args=[token.pk])).status_code == 404
+    assert AccessToken.objects.filter(pk=token.pk).exists()
+
+
+def test_the_tokens_page_is_in_german(alice_client: Client, alice: User):
+    alice.language = "de"
+    alice.save()
+    page = alice_client.get(reverse("accounts:tokens"))
+    assert "Zugangstoken" in page.text
