@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import AccessToken, User
-from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
+from tests.browser.conftest import screenshot, serious_accessibility_violations
 from tests.conftest import PASSWORD
 
 
@@ -157,7 +157,9 @@ def test_add_a_passkey_and_log_in_with_it_alone(
 def test_sessions_and_a_token_in_english_and_german(
     page: Page, live_server: LiveServer, alice: User
 ):
-    log_in(page, live_server, alice)
+    page.goto(f"{live_server.url}/account/login/")
+    log_in_with_password(page, alice.email)
+    expect(page.get_by_role("link", name="Settings")).to_be_visible()
     page.goto(f"{live_server.url}/account/sessions/")
     expect(page.get_by_text("This device")).to_be_visible()
     screenshot(page, "sessions")
