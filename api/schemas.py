@@ -3,6 +3,7 @@
 import datetime
 from typing import Literal
 
+from django.utils import timezone
 from ninja import Field, Schema
 
 from conversations.models import Conversation
@@ -12,6 +13,22 @@ class ChannelOut(Schema):
     kind: str
     value: str
     label: str
+
+
+class DateOut(Schema):
+    kind: str
+    label: str
+    month: int
+    day: int
+    year: int | None
+    repeats: bool
+    next_on: datetime.date | None = Field(
+        ..., description="The day it next comes round, in the token owner's time zone."
+    )
+
+    @staticmethod
+    def resolve_next_on(obj: object) -> datetime.date | None:
+        return obj.next_on(timezone.localdate())  # type: ignore[attr-defined,no-any-return]
 
 
 class PersonOut(Schema):
@@ -39,6 +56,7 @@ class PersonDetailOut(PersonOut):
     cadence_days: int | None
     tags: list[str]
     channels: list[ChannelOut]
+    dates: list[DateOut]
 
     @staticmethod
     def resolve_tags(obj: object) -> list[str]:
@@ -47,6 +65,10 @@ class PersonDetailOut(PersonOut):
     @staticmethod
     def resolve_channels(obj: object) -> list[object]:
         return list(obj.channels.all())  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_dates(obj: object) -> list[object]:
+        return list(obj.dates.all())  # type: ignore[attr-defined]
 
 
 KEY_HELP = (

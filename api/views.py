@@ -79,9 +79,11 @@ def people_list(request: TokenRequest, filters: Query[PeopleFilter]) -> Any:
 
 @router.get("/people/{person_id}", response={200: PersonDetailOut, 404: ErrorOut})
 def person_detail(request: TokenRequest, person_id: int) -> Any:
-    """One person, with their tags and how to reach them."""
+    """One person, with their tags, how to reach them and their dates."""
     return get_owned_or_404(
-        Person.objects.prefetch_related("tags", "channels"), request.auth.owner, pk=person_id
+        Person.objects.prefetch_related("tags", "channels", "dates"),
+        request.auth.owner,
+        pk=person_id,
     )
 
 

@@ -15,7 +15,7 @@ from api.urls import api
 from contacts.models import Person
 from conversations.models import Conversation, Story, Touch
 from relationships.services.muscles import muscles_recompute
-from tests.factories import ChannelFactory, PersonFactory, TagFactory
+from tests.factories import ChannelFactory, PersonDateFactory, PersonFactory, TagFactory
 from tests.test_escaping import attack
 
 API = "/api/v1"
@@ -157,11 +157,24 @@ def test_the_people_list_takes_a_fixed_number_of_queries(
         client.get(f"{API}/people", headers=bearer(alice_reader))
 
 
-def test_one_person_comes_with_channels_and_tags(client: Client, alice: User, alice_reader):
+def test_one_person_comes_with_channels_tags_and_dates(client: Client, alice: User, alice_reader):
     helga = PersonFactory(owner=alice, name="Helga")
     ChannelFactory(person=helga, value="helga@example.org")
     helga.tags.add(TagFactory(owner=alice, name="sailing"))
-    data = client.get(f"{API}/people/{helga.pk}", headers=bearer(alice_reader)).json()
+    PersonDateFactory(person=helga, month=2, day=29, year=1964)
+    with time_machine.travel(datetime.datetime(2027, 1, 10, 12, tzinfo=datetime.UTC)):
+        data = client.get(f"{API}/people/{helga.pk}", headers=bearer(alice_reader)).json()
+    assert data["dates"] == [
+        {
+            "kind": "birthday",
+            "label": "",
+            "month": 2,
+            "day": 29,
+            "year": 1964,
+            "repeats": True,
+            "next_on": "2027-02-28",  # not a leap year
+        }
+    ]
     assert data["name"] == "Helga"
     assert data["channels"] == [{"kind": "email", "value": "helga@example.org", "label": ""}]
     assert data["tags"] == ["sailing"]
