@@ -1,20 +1,20 @@
 """This week's reach-out list, with why and how to start, and what else is due."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
-    Case,
-    F,
+    BooleanField,
+    ExpressionWrapper,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Greatest
+from django.db.models.functions import Greatest, Upper
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -113,19 +113,6 @@ class ReachOutPage:
     coming_up: list[Occurrence] = field(default_factory=list)
 
 
-def _first_each(queryset: QuerySet[Any], people: list[int], order: list[str]) -> dict[int, Any]:
-    """The first row in that order for each of a few people, by person: one statement of one
-    small `LIMIT 1` per person, each read through an index from its end, where DISTINCT ON
-    would read and sort every row of everyone's."""
-    if not people:
-        return {}
-    first, *others = (
-        queryset.filter(person_id=person).annotate(for_person=Value(person)).order_by(*order)[:1]
-        for person in people
-    )
-    return {row.for_person: row for row in first.union(*others, all=True)}
-
-
 def _contacts_since(people: set[int], since: datetime.date) -> dict[int, list[datetime.date]]:
     """The days each of these people and you were in touch since then, in one query: a
     conversation, a touch or a favour (not the day you met or added them, which would hide a
@@ -152,33 +139,27 @@ def _contacts_since(people: set[int], since: datetime.date) -> dict[int, list[da
     return found
 
 
+def _this_week(dates: list[Occurrence], today: datetime.date) -> list[Occurrence]:
+    """The dates within the week of people you know: each puts its person on the list."""
+    last = today + datetime.timedelta(days=DATE_LOOKAHEAD_DAYS)
+    return [o for o in dates if o.on <= last and o.person.status == Person.Status.KNOWN]
+
+
 def _listed(
-    user: User, today: datetime.date, dates: list[Occurrence]
+    user: User,
+    today: datetime.date,
+    week: list[Occurrence],
+    ranked: list[Muscle],
+    muscles: dict[int | None, Muscle],
+    contacts: dict[int, list[datetime.date]],
 ) -> list[tuple[Person, Muscle | None, Occurrence | None]]:
     """Who is on this week's list, in order, each once, at most the user's number: knots who
     have been quiet far too long, then people with a date within the week (the soonest first),
-    then the quiet ones by tier and how far overdue. The rule is in docs/muscles.md."""
-    size = user.reach_out_size
-    listed = Muscle.objects.for_user(user).filter(person__archived=False).select_related("person")
-    quiet = listed.filter(quiet=True).exclude(snoozed_until__gte=today)
-    week = [
-        o
-        for o in dates
-        if o.on <= today + datetime.timedelta(days=DATE_LOOKAHEAD_DAYS)
-        and o.person.status == Person.Status.KNOWN
-    ]
-    dated_muscles = {m.person_id: m for m in listed.filter(person__in={o.person.pk for o in week})}
-    # Knots quiet far too long first, then by tier and how far overdue: one query, with room
-    # for the people that dates take to the front.
-    far = Q(person__is_knot=True, overdue__gte=FAR_TOO_LONG)
-    ordered = quiet.annotate(far=Case(When(far, then=Value(True)), default=Value(False)))
-    ranked = list(ordered.order_by("-far", "tier", "-overdue", "person_id")[: size + len(week)])
-    contacts = _contacts_since(
-        {o.person.pk for o in week}, today - datetime.timedelta(days=DATE_LOOKAHEAD_DAYS)
-    )
+    then the quiet ones by tier and how far overdue. The rule is in docs/muscles.md.
+    `ranked` holds the quiet, in that order, with room for the people dates take ahead."""
     dated: dict[int, Occurrence] = {}
     for o in week:
-        muscle = dated_muscles.get(o.person.pk)
+        muscle = muscles.get(o.person.pk)
         snoozed = muscle and muscle.snoozed_until and muscle.snoozed_until >= today
         # Once you have been in touch in the week before the day, the date has done its work.
         lead = o.on - datetime.timedelta(days=DATE_LOOKAHEAD_DAYS)
@@ -187,46 +168,180 @@ def _listed(
             dated.setdefault(o.person.pk, o)  # the soonest of a person's dates
     chosen: dict[int, tuple[Person, Muscle | None, Occurrence | None]] = {}
     for m in ranked:
-        if m.far:
+        if m.person.is_knot and m.overdue >= FAR_TOO_LONG:
             chosen.setdefault(m.person_id, (m.person, m, dated.get(m.person_id)))
     for pk, o in dated.items():
-        chosen.setdefault(pk, (o.person, dated_muscles.get(pk), o))
+        chosen.setdefault(pk, (o.person, muscles.get(pk), o))
     for m in ranked:
         chosen.setdefault(m.person_id, (m.person, m, None))
-    return list(chosen.values())[:size]
+    return list(chosen.values())[: user.reach_out_size]
+
+
+@dataclass(frozen=True)
+class _Lists:
+    """The ids of what one user's page lists, each list in its order."""
+
+    ranked: list[int]
+    follow_ups: list[int]
+    favours: list[int]
+    want_to_meet: list[int]
+
+
+def _lists(owners: list[int], today: datetime.date, room: int) -> dict[int, _Lists]:
+    """Each user's quiet people by rank (`room` of them), follow-ups due, open favours and
+    people to meet, in one query: per user, each list is a subquery with its own LIMIT that
+    reads its first rows through an index, not all of that user's rows."""
+
+    def each(queryset: QuerySet[Any], *order: Any, count: int = 10) -> ArraySubquery:
+        mine = queryset.filter(owner=OuterRef("pk")).order_by(*order)
+        return ArraySubquery(mine.values("pk")[:count])
+
+    far = ExpressionWrapper(
+        Q(person__is_knot=True, overdue__gte=FAR_TOO_LONG), output_field=BooleanField()
+    )
+    quiet = Muscle.objects.filter(quiet=True, person__archived=False).exclude(
+        snoozed_until__gte=today
+    )
+    due = Story.objects.open_follow_ups().filter(
+        ask_on__lte=today + FOLLOW_UP_LOOKAHEAD, person__archived=False
+    )
+    favours = Favour.objects.filter(status=Favour.Status.OPEN, person__archived=False)
+    to_meet = Person.objects.filter(status=Person.Status.WANT_TO_MEET, archived=False)
+    rows = User.objects.filter(pk__in=owners).values_list(
+        "pk",
+        each(quiet, far.desc(), "tier", "-overdue", "person_id", count=room),
+        each(due, "ask_on", "pk"),
+        each(favours, "-happened_on", "-created_at"),
+        each(to_meet, Upper("name"), "pk"),
+    )
+    return {pk: _Lists(*lists) for pk, *lists in rows}
+
+
+@dataclass(frozen=True)
+class _Firsts:
+    """The ids of one person's latest story, the follow-up due soonest, their latest open
+    favour and your last conversation."""
+
+    latest: int | None
+    follow_up: int | None
+    favour: int | None
+    talk: int | None
+
+
+def _firsts(people: list[int], today: datetime.date) -> dict[int, _Firsts]:
+    """What each person's reason and starter draw on, in one query: per person, each is a
+    `LIMIT 1` read through an index from its end, where DISTINCT ON would read and sort every
+    row of everyone's."""
+    if not people:
+        return {}
+
+    def first(queryset: QuerySet[Any], *order: str, link: str = "person") -> Subquery:
+        mine = queryset.filter(**{link: OuterRef("pk")}).order_by(*order)
+        return Subquery(mine.values("pk")[:1])
+
+    due = Story.objects.open_follow_ups().filter(ask_on__lte=today + FOLLOW_UP_LOOKAHEAD)
+    rows = (
+        Person.objects.filter(pk__in=people)
+        .order_by()
+        .values_list(
+            "pk",
+            first(Story.objects.all(), "-conversation__happened_on", "-created_at"),
+            first(due, "ask_on"),
+            first(Favour.objects.filter(status=Favour.Status.OPEN), "-happened_on", "-created_at"),
+            first(Conversation.objects.all(), "-happened_on", "-created_at", link="people"),
+        )
+    )
+    return {pk: _Firsts(*ids) for pk, *ids in rows}
+
+
+def _fetch(queryset: QuerySet[Any], ids: Iterable[int | None]) -> dict[int | None, Any]:
+    """The rows with these ids, by id, in one query (none for no ids)."""
+    wanted = {pk for pk in ids if pk is not None}
+    return {row.pk: row for row in queryset.filter(pk__in=wanted)} if wanted else {}
 
 
 def reach_out(*, user: User) -> ReachOutPage:
     """This week's few people to reach out to, why, and how to start; follow-ups due; open
-    favours; people to meet; dates in the weeks after; and when the background jobs last ran.
-    A fixed number of queries."""
-    today = timezone.localdate()
-    dates = PersonDate.objects.for_user(user).upcoming(today=today, days=COMING_UP_DAYS)
-    listed = _listed(user, today, dates)
-    ids = [person.pk for person, _muscle, _date in listed]
-    stories = Story.objects.select_related("conversation")
-    due = Q(ask_on__lte=today + FOLLOW_UP_LOOKAHEAD)
-    latest = _first_each(stories, ids, ["-conversation__happened_on", "-created_at"])
-    follow_ups_by_person = _first_each(stories.open_follow_ups().filter(due), ids, ["ask_on"])
-    favours = _first_each(
-        Favour.objects.filter(status=Favour.Status.OPEN), ids, ["-happened_on", "-created_at"]
+    favours; people to meet; dates in the weeks after; and when the background jobs last ran."""
+    return reach_out_many(users=[user], today=timezone.localdate())[user.pk]
+
+
+def reach_out_many(*, users: list[User], today: datetime.date) -> dict[int, ReachOutPage]:
+    """The reach-out page of each of these users, whose day is `today`, by user: the same ten
+    queries or fewer however many users there are, so the digest builds a batch at once."""
+    owners = [user.pk for user in users]
+    upcoming = PersonDate.objects.filter(owner__in=owners).upcoming(
+        today=today, days=COMING_UP_DAYS
     )
-    talks = Conversation.objects.alias(person_id=F("people"))
-    last_talks = _first_each(talks, ids, ["-happened_on", "-created_at"])
-    people = [
-        ReachOut(
-            person=person,
-            muscle=muscle,
-            last_conversation=last_talks.get(person.pk),
-            latest_story=latest.get(person.pk),
-            follow_up=follow_ups_by_person.get(person.pk),
-            open_favour=favours.get(person.pk),
-            today=today,
-            occurrence=occurrence,
+    dates: dict[int, list[Occurrence]] = {pk: [] for pk in owners}
+    for o in upcoming:
+        dates[o.date.owner_id].append(o)
+    week = {pk: _this_week(dates[pk], today) for pk in owners}
+    lists = _lists(owners, today, max(u.reach_out_size + len(week[u.pk]) for u in users))
+    week_people = {o.person.pk for found in week.values() for o in found}
+    quiet_people = {pk for found in lists.values() for pk in found.ranked}
+    muscles = _fetch(Muscle.objects.select_related("person"), week_people | quiet_people)
+    contacts = _contacts_since(week_people, today - datetime.timedelta(days=DATE_LOOKAHEAD_DAYS))
+    listed = {
+        u.pk: _listed(
+            u,
+            today,
+            week[u.pk],
+            [muscles[pk] for pk in lists[u.pk].ranked if pk in muscles],
+            muscles,
+            contacts,
         )
-        for person, muscle, occurrence in listed
-    ]
-    last_attempt = Greatest(
+        for u in users
+    }
+    firsts = _firsts([person.pk for rows in listed.values() for person, _m, _o in rows], today)
+    stories = _fetch(
+        Story.objects.select_related("person", "conversation"),
+        [pk for found in lists.values() for pk in found.follow_ups]
+        + [pk for first in firsts.values() for pk in (first.latest, first.follow_up)],
+    )
+    favours = _fetch(
+        Favour.objects.select_related("person"),
+        [pk for found in lists.values() for pk in found.favours]
+        + [first.favour for first in firsts.values()],
+    )
+    talks = _fetch(Conversation.objects.all(), [first.talk for first in firsts.values()])
+    to_meet = _fetch(
+        Person.objects.annotate(last_attempt=_last_attempt()),
+        [pk for found in lists.values() for pk in found.want_to_meet],
+    )
+    jobs = {run.name: run for run in JobRun.objects.all()}
+    pages = {}
+    for user in users:
+        mine, people = lists[user.pk], []
+        for person, muscle, occurrence in listed[user.pk]:
+            first = firsts.get(person.pk, _Firsts(None, None, None, None))
+            people.append(
+                ReachOut(
+                    person=person,
+                    muscle=muscle,
+                    last_conversation=talks.get(first.talk),
+                    latest_story=stories.get(first.latest),
+                    follow_up=stories.get(first.follow_up),
+                    open_favour=favours.get(first.favour),
+                    today=today,
+                    occurrence=occurrence,
+                )
+            )
+        on_list = {entry.person.pk for entry in people}
+        pages[user.pk] = ReachOutPage(
+            people=people,
+            follow_ups=[stories[pk] for pk in mine.follow_ups if pk in stories],
+            open_favours=[favours[pk] for pk in mine.favours if pk in favours],
+            want_to_meet=[to_meet[pk] for pk in mine.want_to_meet if pk in to_meet],
+            jobs=jobs,
+            coming_up=[o for o in dates[user.pk] if o.person.pk not in on_list],
+        )
+    return pages
+
+
+def _last_attempt() -> Greatest:
+    """The last day you tried to reach someone you want to meet: a conversation or a touch."""
+    return Greatest(
         Subquery(
             Conversation.objects.filter(people=OuterRef("pk"))
             .order_by("-happened_on")
@@ -237,28 +352,6 @@ def reach_out(*, user: User) -> ReachOutPage:
             .order_by("-happened_on")
             .values("happened_on")[:1]
         ),
-    )
-    return ReachOutPage(
-        people=people,
-        follow_ups=list(
-            Story.objects.for_user(user)
-            .open_follow_ups()
-            .filter(due, person__archived=False)
-            .select_related("person", "conversation")
-            .order_by("ask_on")[:10]
-        ),
-        open_favours=list(
-            Favour.objects.for_user(user)
-            .filter(status=Favour.Status.OPEN, person__archived=False)
-            .select_related("person")[:10]
-        ),
-        want_to_meet=list(
-            Person.objects.for_user(user)
-            .filter(status=Person.Status.WANT_TO_MEET, archived=False)
-            .annotate(last_attempt=last_attempt)[:10]
-        ),
-        jobs={run.name: run for run in JobRun.objects.all()},
-        coming_up=[o for o in dates if o.person.pk not in ids],
     )
 
 

@@ -13,7 +13,7 @@ from conversations.models import Story, Touch
 from conversations.services import follow_up_asked
 from relationships.models import JobRun, Muscle
 from relationships.services.muscles import muscles_recompute
-from relationships.services.reach_out import reach_out
+from relationships.services.reach_out import reach_out, reach_out_many
 from tests.dates import NOW, TODAY, days_ago
 from tests.factories import (
     ConversationFactory,
@@ -291,3 +291,53 @@ def test_logging_a_conversation_moves_them_off_the_list_once_committed(
     assert callbacks  # the recomputation was queued for after the commit
     assert reach_out(user=alice).people == []
     assert Muscle.objects.get(person=helga).last_contact_on == TODAY
+
+
+def account_with_a_history(name: str, size: int) -> User:
+    """A user with quiet people (a knot among them), their stories, follow-ups, open favours,
+    a birthday this week and someone they want to meet."""
+    user = UserFactory(reach_out_size=size)
+    people = [quiet_person(user, f"{name} {i}", circle="inner", is_knot=i == 3) for i in range(6)]
+    for i, person in enumerate(people):
+        talk = ConversationFactory(owner=user, people=[person], happened_on=days_ago(60 + i))
+        StoryFactory(owner=user, conversation=talk, person=person, text=f"{name} story {i}")
+        FavourFactory(
+            owner=user, person=person, what=f"{name} favour {i}", happened_on=days_ago(90 + i)
+        )
+    StoryFactory(owner=user, person=people[1], text=f"{name} operation", ask_on=days_ago(1))
+    soon = TODAY + datetime.timedelta(days=2)
+    people[4].dates.create(owner=user, kind="birthday", month=soon.month, day=soon.day)
+    PersonFactory(owner=user, name=f"{name} mentor", status="want_to_meet")
+    muscles_recompute(user_ids=[user.pk])
+    return user
+
+
+def page_as_data(page) -> list[object]:
+    return [
+        [(e.person.pk, e.reason(), e.starter()) for e in page.people],
+        [story.pk for story in page.follow_ups],
+        [favour.pk for favour in page.open_favours],
+        [(person.pk, person.last_attempt) for person in page.want_to_meet],
+        [(o.person.pk, o.on) for o in page.coming_up],
+    ]
+
+
+def test_pages_built_together_are_each_users_own_page(db: None):
+    users = [account_with_a_history(name, size) for name, size in (("Ana", 3), ("Ben", 5))]
+    together = reach_out_many(users=users, today=TODAY)
+    for user in users:
+        alone = reach_out(user=user)
+        assert alone.people, "the history puts people on the list"
+        assert page_as_data(together[user.pk]) == page_as_data(alone)
+    assert len(together[users[0].pk].people) == 3
+
+
+def test_many_pages_take_the_queries_of_one(db: None):
+    def queries_for(count: int) -> int:
+        users = [account_with_a_history(f"U{i}", 5) for i in range(count)]
+        with CaptureQueriesContext(connection) as queries:
+            pages = reach_out_many(users=users, today=TODAY)
+        assert all(pages[user.pk].people for user in users)
+        return len(queries)
+
+    assert queries_for(1) == queries_for(10) <= 10
