@@ -2,7 +2,9 @@
 runs in a process of its own (bench/smtp_sink.py), as a mail server would.
 
 Prints messages per second and database queries per user, for the whole run and for a run a
-tenth the size, to show the queries per user (and so per batch) do not grow with the users.
+tenth the size, to show the queries per user (and so per batch) do not grow with the users;
+first with one sender, then with BENCH_SENDERS (2) senders at once, as Celery workers would run,
+each in its own process, which the claim design allows.
 Run with: uv run python bench/digest.py
 """
 
@@ -15,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from harness import free_port, scratch_database
+from harness import free_port, scratch_database, scratch_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -23,10 +25,11 @@ from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from digest.services import digests_send_due
+from digest.services import digests_queue, digests_send_due
 from relationships.services.muscles import muscles_recompute_all
 
 USERS = int(os.environ.get("BENCH_USERS", "10000"))
+SENDERS = int(os.environ.get("BENCH_SENDERS", "2"))
 
 SEED = """
 INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email,
@@ -67,10 +70,9 @@ def smtp_sink(port: int) -> Iterator[list[int]]:
         accepted.append(int(out.strip() or 0))
 
 
-def run(users: int, prefix: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(SEED, {"users": users, "prefix": prefix})
-    muscles_recompute_all()
+def send(port: int) -> None:
+    """One sender: set up, say so, and on the word go send what it can claim; then print how
+    many it sent and the queries it made."""
     queries = 0
 
     def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -78,34 +80,70 @@ def run(users: int, prefix: str) -> None:
         queries += 1
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(count):
-        start = time.perf_counter()
+    with override_settings(MAILERS=mailers(port)), connection.execute_wrapper(count):
+        connection.ensure_connection()
+        print("ready", flush=True)
+        sys.stdin.readline()
         sent = digests_send_due(now=timezone.now())
-        elapsed = time.perf_counter() - start
-    assert sent == users
+    print(sent, queries, flush=True)
+
+
+def run(users: int, prefix: str, port: int, senders: int) -> None:
+    """Queue a digest for each of `users` new users, then time `senders` processes sending."""
+    with connection.cursor() as cursor:
+        cursor.execute(SEED, {"users": users, "prefix": prefix})
+    muscles_recompute_all()
+    digests_queue(now=timezone.now())
+    env = {**os.environ, "DATABASE_URL": scratch_url()}
+    command = [sys.executable, __file__, "send", str(port)]
+    processes = [
+        subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # noqa: S603 -- our own script
+        for _ in range(senders)
+    ]
+    for process in processes:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "ready"
+    start = time.perf_counter()
+    for process in processes:  # all at once
+        assert process.stdin is not None
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    outcomes = [process.communicate(timeout=3600)[0].split() for process in processes]
+    elapsed = time.perf_counter() - start
+    sent = sum(int(out[0]) for out in outcomes)
+    queries = sum(int(out[1]) for out in outcomes)
+    assert sent == users  # every user gets one, or the figure means nothing
     print(
-        f"{users:>6,} users: {sent / elapsed:7.1f} messages/s   "
-        f"{queries / users:5.2f} queries per user   ({elapsed:.1f} s)"
+        f"{users:>6,} users, {senders} sender{'s' if senders > 1 else ' '}: "
+        f"{sent / elapsed:7.1f} messages/s   {queries / users:5.2f} queries per user   "
+        f"({elapsed:.1f} s)"
     )
 
 
-def main() -> None:
-    port = free_port()
-    mailers = {
+def mailers(port: int) -> dict[str, Any]:
+    return {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False},
         }
     }
+
+
+def main() -> None:
+    port = free_port()
     with (
         scratch_database(),
         smtp_sink(port) as accepted,
-        override_settings(MAILERS=mailers, DIGEST_SPREAD_SECONDS=1),
+        override_settings(DIGEST_SPREAD_SECONDS=1),
     ):
-        run(USERS // 10, "small")
-        run(USERS, "large")
+        for senders in sorted({1, SENDERS}):
+            run(USERS // 10, f"small{senders}-", port, senders)
+            run(USERS, f"large{senders}-", port, senders)
     print(f"The sink accepted {accepted[0]:,} messages.")
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["send"]:
+        send(int(sys.argv[2]))
+    else:
+        main()

@@ -68,15 +68,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def scratch_url() -> str:
+    """The benchmark's database, for another process to use."""
+    return (
+        os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + settings.DATABASES["default"]["NAME"]
+    )
+
+
 @contextmanager
 def gunicorn() -> Iterator[int]:
     """The app in two gunicorn workers, on the benchmark's database, with the floor page."""
     port = free_port()
-    database = settings.DATABASES["default"]
-    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + database["NAME"]
     env = {
         **os.environ,
-        "DATABASE_URL": url,
+        "DATABASE_URL": scratch_url(),
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DB_CONN_MAX_AGE": "60",
     }
