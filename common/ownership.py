@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 
 if TYPE_CHECKING:
@@ -11,7 +12,10 @@ if TYPE_CHECKING:
 
 class OwnedQuerySet[M: models.Model](models.QuerySet[M]):
     def for_user(self, user: "User") -> Self:
-        return self.filter(owner=user)
+        # The id typed as the column is: a bare literal is an int4, and btree_gin (before
+        # PostgreSQL 18) has no int4-to-int8 operator, so it would keep the owner out of the
+        # (owner, search) indexes and a search would read every user's matches.
+        return self.filter(owner=Cast(models.Value(user.pk), models.BigIntegerField()))
 
 
 def get_owned_or_404[M: models.Model](

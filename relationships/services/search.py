@@ -34,18 +34,16 @@ class Hit:
     snippet: str
 
 
-def _candidates(owned: QuerySet[Any], *conditions: Q) -> QuerySet[Any]:
-    """At most SEARCH_CANDIDATES rows of one kind for each condition, each found through its own
-    index before any ranking, so that a word in thousands of stories does not make every one
-    of them be ranked."""
-    first, *others = (
-        owned.filter(condition).order_by().values("pk")[:SEARCH_CANDIDATES]
-        for condition in conditions
+def _ranked(owned: QuerySet[Any], kind: str, condition: Q, rank: Any) -> QuerySet[Any]:
+    """At most SEARCH_CANDIDATES rows of one kind, found through its own index and ranked as
+    they are read, so that a word in thousands of stories does not make every one of them be
+    ranked. No order: rows are ranked against each other once, across every kind."""
+    return (
+        owned.filter(condition)
+        .order_by()
+        .annotate(hit_kind=Value(kind), score=Cast(rank, FloatField()))
+        .values_list("hit_kind", "id", "score")[:SEARCH_CANDIDATES]
     )
-    candidates: QuerySet[Any] = owned.model._default_manager.filter(
-        pk__in=first.union(*others) if others else first
-    )
-    return candidates
 
 
 def search_everything(*, user: User, text: str) -> list[Hit]:
@@ -56,26 +54,25 @@ def search_everything(*, user: User, text: str) -> list[Hit]:
     matches = Q(search=query)
     rank = SearchRank(F("search"), query)  # the stored vector, not one parsed again from text
     people = Person.objects.for_user(user).alias(folded_name=Fold("name"))
-    misspelt = Q(folded_name__trigram_similar=folded(text))
-    ranked: list[QuerySet[Any]] = [
-        _candidates(people, matches, misspelt).annotate(rank=rank + name_likeness(text, "name")),
-        _candidates(Story.objects.for_user(user), matches).annotate(rank=rank),
-        _candidates(Conversation.objects.for_user(user), matches).annotate(rank=rank),
-        _candidates(Favour.objects.for_user(user), matches).annotate(rank=rank),
+    # A misspelt name is its own arm, read through the trigram index; it leaves out the people
+    # the words found already, so nobody is listed twice.
+    misspelt = Q(folded_name__trigram_similar=folded(text)) & ~matches
+    person_rank = rank + name_likeness(text, "name")
+    selects = [
+        _ranked(people, "person", matches, person_rank),
+        _ranked(people, "person", misspelt, person_rank),
+        _ranked(Story.objects.for_user(user), "story", matches, rank),
+        _ranked(Conversation.objects.for_user(user), "conversation", matches, rank),
+        _ranked(Favour.objects.for_user(user), "favour", matches, rank),
     ]
     kinds = ["person", "story", "conversation", "favour"]
-    selects: list[QuerySet[Any]] = [
-        qs.annotate(hit_kind=Value(kind), score=Cast("rank", FloatField())).values_list(
-            "hit_kind", "id", "score"
-        )
-        for kind, qs in zip(kinds, ranked, strict=True)
-    ]
     with transaction.atomic():
         # Each kind's candidates come with a LIMIT, which tempts the planner to walk the owner
-        # index row by row; for a word that matches nothing that reads every row the user has.
-        # Bitmap scans of the full-text and trigram indexes find the candidates directly.
+        # index row by row, or the whole table from wherever the last scan of it stopped; for
+        # a rare word either reads every row of every user. Bitmap scans of the (owner, search)
+        # and trigram indexes find the candidates directly.
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
         rows = list(selects[0].union(*selects[1:], all=True).order_by("-score")[:SEARCH_LIMIT])
     ids: dict[str, list[int]] = {kind: [] for kind in kinds}
     for kind, pk, _score in rows:

@@ -1,10 +1,14 @@
 import pytest
-from django.db import connection
+from django.apps import apps
+from django.contrib.postgres.indexes import GinIndex
+from django.db import connection, transaction
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from common.search import stemmed_query
 from relationships.services.search import search_everything
 from tests.factories import (
     ConversationFactory,
@@ -101,3 +105,51 @@ def test_search_runs_a_fixed_number_of_queries(alice_client: Client, alice: User
     with CaptureQueriesContext(connection) as queries:
         alice_client.get(reverse("relationships:search"), {"q": "operation Helga"})
     assert len(queries) <= 9
+
+
+OWNER_SEARCH_INDEXES = [
+    (model, index.name)
+    for model in apps.get_models()
+    for index in model._meta.indexes
+    if isinstance(index, GinIndex) and index.expressions == (F("owner"), F("search"))
+]
+
+
+def test_every_search_index_is_read_for_the_owner_as_well_as_the_words(db: None):
+    """A user's search reads only their own matches out of each (owner, search) index, not
+    every user's: an owner id of another type than the column's would keep the owner out of
+    the index condition. The table's other indexes on the owner are dropped for the look (and
+    back when the transaction rolls back), so the planner has only this index to choose."""
+    assert len(OWNER_SEARCH_INDEXES) == 4
+    owner = User.objects.create_user("owner")
+    for model, index_name in OWNER_SEARCH_INDEXES:
+        mine = model.objects.for_user(owner).filter(search=stemmed_query("bicycle"))
+        with transaction.atomic():
+            _drop_other_owner_indexes(model._meta.db_table, keep=index_name)
+            plan = mine.explain()
+            transaction.set_rollback(True)
+        conditions = [line for line in plan.splitlines() if "Index Cond" in line]
+        assert any("owner_id" in line and "@@" in line for line in conditions), plan
+
+
+def _drop_other_owner_indexes(table: str, keep: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        cursor.execute(
+            """
+            SELECT index.relname, constraint_.conname
+            FROM pg_index
+            JOIN pg_class AS index ON index.oid = pg_index.indexrelid
+            JOIN pg_attribute AS owner ON owner.attrelid = pg_index.indrelid
+                AND owner.attnum = pg_index.indkey[0] AND owner.attname = 'owner_id'
+            LEFT JOIN pg_constraint AS constraint_ ON constraint_.conindid = index.oid
+                AND constraint_.conrelid = pg_index.indrelid
+            WHERE pg_index.indrelid = %s::regclass AND index.relname <> %s
+            """,
+            [table, keep],
+        )
+        for index, constraint in cursor.fetchall():
+            if constraint:
+                cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{constraint}" CASCADE')
+            else:
+                cursor.execute(f'DROP INDEX "{index}" CASCADE')
