@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -102,3 +103,35 @@ def test_the_strength_shows_a_conversation_saved_in_place_without_a_reload(
     expect(page.get_by_text("Conversation saved to the timeline.")).to_be_visible()
     # One talk in person today: 100 x (1 - e^(-4/8)) = 39.
     expect(page.locator(".strength")).to_contain_text("39 of 100")
+
+
+SEARCH_LABEL = {
+    "en": "Search people, stories, conversations and favours",
+    "de": "Menschen, Geschichten, Gespräche und Gefallen durchsuchen",
+}
+
+
+@pytest.mark.parametrize("language", SEARCH_LABEL)
+def test_search_finds_a_name_spelt_either_way_once(
+    page: Page, live_server: LiveServer, alice: User, language: str
+):
+    User.objects.filter(pk=alice.pk).update(language=language)
+    PersonFactory(owner=alice, name="Katharina Engel", spark="Runs the Umzug of the repair café")
+    PersonFactory(owner=alice, name="Jonas Weber", spark="")
+    log_in(page, live_server, alice)
+    page.goto(f"{live_server.url}/search/")
+    field = page.get_by_label(SEARCH_LABEL[language])
+    hits = page.locator("#search-results .hit")
+    # Found by the words and by the name's likeness, she is one hit.
+    field.fill("Katharina")
+    expect(page).to_have_url(re.compile(r"q=Katharina"))
+    expect(hits).to_have_count(1)
+    expect(hits.first.locator("mark").first).to_have_text("Katharina")
+    # Misspelt, the name's likeness alone finds her.
+    field.fill("Katarina")
+    expect(page).to_have_url(re.compile(r"q=Katarina"))
+    expect(hits).to_have_count(1)
+    expect(hits.first).to_contain_text("Katharina Engel")
+    expect(field).to_be_focused()
+    screenshot(page, f"search-misspelt-{language}")
+    assert serious_accessibility_violations(page) == []
