@@ -16,11 +16,20 @@ class Muscle(models.Model):
     The strength, dates and priority are rewritten by `muscles_recompute`; the snooze is the
     user's own and survives every recomputation. See docs/muscles.md."""
 
-    person = models.OneToOneField(Person, on_delete=models.CASCADE, primary_key=True)
+    # One foreign key in the database for both: (owner, person) must be one of the owner's
+    # people (migration 0009). It keeps a muscle in its person's account, and it is one check
+    # a row where two keys were two, which is most of what the first fill of the table costs.
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, primary_key=True, db_constraint=False
+    )
     # No index of its own: the partial index below serves the reach-out list, and every index
     # costs the hourly job a write per row.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     strength = models.FloatField(default=0)
     last_contact_on = models.DateField(null=True)

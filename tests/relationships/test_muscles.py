@@ -5,6 +5,7 @@ import math
 
 import pytest
 import time_machine
+from django.db import IntegrityError, connection, transaction
 
 from accounts.models import User
 from contacts.models import Person
@@ -200,3 +201,21 @@ def test_one_failing_user_does_not_stop_the_others(db: None):
     assert set(Muscle.objects.values_list("owner_id", flat=True)) == {u.pk for u in good}
     run = JobRun.objects.get(name="muscles")
     assert run.failures == 1
+
+
+def test_the_database_keeps_a_muscle_in_its_persons_account(alice: User, bob: User):
+    mine, theirs = PersonFactory(owner=alice), PersonFactory(owner=bob)
+
+    def refused(owner: User, person_id: int) -> bool:
+        try:
+            with transaction.atomic():
+                Muscle.objects.create(owner=owner, person_id=person_id)
+                connection.check_constraints()  # the deferred key, checked as a commit would
+        except IntegrityError:
+            return True
+        return False
+
+    assert refused(alice, theirs.pk)
+    assert refused(bob, mine.pk)
+    assert refused(alice, theirs.pk + mine.pk + 1)  # nobody's
+    assert not refused(alice, mine.pk)
