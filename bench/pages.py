@@ -17,6 +17,7 @@ import os
 import re
 import statistics
 import time
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -32,13 +33,15 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 from harness import gunicorn, scratch_database
 
-from accounts.models import User
-from contacts.models import Channel, Person, Tag
+from accounts.models import AccessToken, User
+from calendars.models import CalendarFeed
+from connections.models import Connection
+from contacts.models import Channel, Person, PersonDate, Tag
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
 from portability.models import ImportBatch
 from relationships.services.muscles import muscles_recompute_all
-from tests.walk import Seeded, crawl, start_urls
+from tests.walk import Seeded, crawl, signed_in_elsewhere, start_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = int(os.environ.get("BENCH_ROWS", "10000"))
@@ -95,6 +98,8 @@ def seed() -> Seeded:
     upload = SimpleUploadedFile("contacts.vcf", card, content_type="text/vcard")
     client.post(reverse("portability:import_contacts"), {"contacts": upload, "once": "0" * 32})
     story = Story.objects.filter(conversation=big).first()
+    CalendarFeed.objects.create(owner=user, with_stories=True)
+    birthday = timezone.localdate() + timedelta(days=3)
     return Seeded(
         user,
         objects={
@@ -104,6 +109,19 @@ def seed() -> Seeded:
             "batch_pk": ImportBatch.objects.get(owner=user),
             "conversation": big,
             "favour": Favour.objects.filter(person=helga).first(),
+            "date_pk": PersonDate.objects.create(
+                owner=user, person=helga, month=birthday.month, day=birthday.day, year=1965
+            ),
+            "connection": Connection.objects.create(
+                owner=user,
+                person_a=helga,
+                person_b=Person.objects.get(name="Person 1"),
+                kind="friend",
+            ),
+            "token_pk": AccessToken.objects.create(
+                owner=user, name="Phone", digest=uuid.uuid4().hex
+            ),
+            "session_pk": signed_in_elsewhere(user, "Firefox on a phone"),
         },
     )
 

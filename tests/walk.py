@@ -139,7 +139,7 @@ def seed_account(owner: User, text: Callable[[int], str], client: Client) -> See
     muscles_recompute(user_ids=[owner.pk])
     token = AccessToken(owner=owner, scope=AccessToken.Scope.READ, digest=uuid.uuid4().hex)
     fill_text(token, text, seeded)
-    device = _signed_in_elsewhere(owner, text(len(seeded.texts)))
+    device = signed_in_elsewhere(owner, text(len(seeded.texts)))
     batch = _import_waiting(client, owner, text(len(seeded.texts)))
     seeded.objects = {
         "pk": person,
@@ -156,7 +156,7 @@ def seed_account(owner: User, text: Callable[[int], str], client: Client) -> See
     return seeded
 
 
-def _signed_in_elsewhere(owner: User, user_agent: str) -> UserSession:
+def signed_in_elsewhere(owner: User, user_agent: str) -> UserSession:
     """Another device's session, named by whatever its browser claimed to be."""
     store = SessionStore()
     store.create()

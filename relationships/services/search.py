@@ -38,12 +38,13 @@ def _ranked(owned: QuerySet[Any], kind: str, condition: Q, rank: Any) -> QuerySe
     """At most SEARCH_CANDIDATES rows of one kind, found through its own index and ranked as
     they are read, so that a word in thousands of stories does not make every one of them be
     ranked. No order: rows are ranked against each other once, across every kind."""
-    return (
+    candidates: QuerySet[Any] = (
         owned.filter(condition)
         .order_by()
         .annotate(hit_kind=Value(kind), score=Cast(rank, FloatField()))
         .values_list("hit_kind", "id", "score")[:SEARCH_CANDIDATES]
     )
+    return candidates
 
 
 def search_everything(*, user: User, text: str) -> list[Hit]:
