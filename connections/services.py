@@ -66,7 +66,13 @@ def people_around(
     strongest. Three queries however large the network; at most `limit` people, with the
     total."""
     through = Conversation.people.through
-    met = through.objects.filter(conversation__people=person).values("person_id")
+    # The conversations they were in, read from the join table alone: no conversation rows.
+    theirs = through.objects.filter(person=person).values("conversation_id")
+    met = (
+        through.objects.filter(conversation_id__in=theirs)
+        .exclude(person=person)
+        .values("person_id")
+    )
     linked_a = Connection.objects.filter(person_b=person).values("person_a_id")
     linked_b = Connection.objects.filter(person_a=person).values("person_b_id")
     introduced = Introduction.objects.filter(introducer=person).values("person_id")
@@ -83,7 +89,7 @@ def people_around(
         same_place = Q(folded_work=folded(person.organisation.strip()))
         near |= same_place
     together: QuerySet[Any] = (
-        through.objects.filter(person_id=OuterRef("pk"), conversation__people=person)
+        through.objects.filter(person_id=OuterRef("pk"), conversation_id__in=theirs)
         .values("person_id")
         .annotate(n=Count("*"))
         .values("n")  # type: ignore[misc]  # django-stubs cannot see the annotation

@@ -11,7 +11,17 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, CharField, Count, F, Prefetch, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat, Lower, Upper
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -19,6 +29,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.counts import count_of
 from common.dates import day_phrase
 from common.ownership import OwnedQuerySet
 from common.search import Fold, folded, name_likeness, search_vector_field
@@ -120,7 +131,8 @@ class PersonQuerySet(OwnedQuerySet["Person"]):
         """What a person's card shows: their tags, and the first of their ways to reach them
         with how many there are, however many an import brought."""
         first_channels = Channel.objects.order_by("pk")[:CHANNELS_SHOWN]
-        return self.annotate(channel_count=Count("channels")).prefetch_related(
+        count = count_of(Channel.objects.filter(person=OuterRef("pk")))
+        return self.annotate(channel_count=count).prefetch_related(
             "tags", Prefetch("channels", queryset=first_channels, to_attr="shown_channels")
         )
 

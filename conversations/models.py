@@ -24,6 +24,14 @@ def validate_follow_up_date(value: datetime.date) -> None:
         raise ValidationError(_("Please enter a date after 1900."))
 
 
+class ConversationQuerySet(OwnedQuerySet["Conversation"]):
+    def with_person(self, person: Person) -> "ConversationQuerySet":
+        """The conversations a person was in. Filtered on their owner too, so that a page of
+        them newest first is read from the owner's (owner, -happened_on) index, stopping after
+        a page, when the person was in thousands."""
+        return self.filter(owner=person.owner_id, people=person)
+
+
 class Conversation(models.Model):
     class Kind(models.TextChoices):
         # Ordered from the strongest kind of contact to the lightest.
@@ -44,7 +52,7 @@ class Conversation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     search = search_vector_field(("place", "B"), ("notes", "C"))
 
-    objects = OwnedQuerySet.as_manager()
+    objects = ConversationQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar = ["-happened_on", "-created_at"]

@@ -69,6 +69,10 @@ class Favour(models.Model):
                 F("created_at").desc(),
                 name="favour_person_by_status",
             ),
+            # A person's timeline, newest first, a page at a time.
+            models.Index(
+                "person", F("happened_on").desc(), F("created_at").desc(), name="favour_timeline"
+            ),
         ]
 
     def __str__(self) -> str:

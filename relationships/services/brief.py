@@ -3,9 +3,10 @@ queries however long your history with them."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import OuterRef, Prefetch
 from django.utils import timezone
 
+from common.counts import count_of
 from connections.models import Introduction
 from connections.services import AroundPage, people_around
 from contacts.models import DateLine, Person
@@ -39,8 +40,9 @@ def brief_for(*, person: Person) -> Brief:
     today = timezone.localdate()
     stories = Story.objects.select_related("person").order_by("pk")[:STORIES_SHOWN]
     conversations = (
-        person.conversations.order_by("-happened_on", "-created_at")
-        .annotate(story_count=Count("stories"))
+        Conversation.objects.with_person(person)
+        .order_by("-happened_on", "-created_at")
+        .annotate(story_count=count_of(Story.objects.filter(conversation=OuterRef("pk"))))
         .prefetch_related(Prefetch("stories", stories, to_attr="first_stories"))[
             :CONVERSATIONS_SHOWN
         ]

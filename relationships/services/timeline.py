@@ -4,8 +4,9 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Value
 
+from common.counts import count_of
 from contacts.models import Person
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
@@ -56,7 +57,11 @@ def _rows(
         rows = rows.filter(
             Q(day__lt=before.day) | Q(day=before.day, created_at__lt=before.created_at)
         )
-    entries: QuerySet[Any] = rows.values_list("entry_kind", "id", "day", "created_at")
+    # Each kind brings only a page's worth, newest first: through a person's index on the day,
+    # the merge never sorts a lifetime of favours or touches.
+    entries: QuerySet[Any] = rows.order_by("-day", "-created_at").values_list(
+        "entry_kind", "id", "day", "created_at"
+    )[: TIMELINE_PAGE_SIZE + 1]
     return entries
 
 
@@ -68,7 +73,7 @@ def timeline_page(
     history: one merged list of (kind, id, date) from just before the cursor, then one fetch for
     each kind on the page; a conversation brings at most a few of its stories."""
     merged = (
-        _rows(person.conversations.all(), "conversation", before)
+        _rows(Conversation.objects.with_person(person), "conversation", before)
         .union(
             _rows(person.favours.all(), "favour", before),
             _rows(person.touches.all(), "touch", before),
@@ -86,7 +91,7 @@ def timeline_page(
     first_stories = Story.objects.select_related("person").order_by("pk")[:STORIES_SHOWN]
     items: dict[str, QuerySet[Any]] = {
         "conversation": Conversation.objects.filter(pk__in=ids["conversation"])
-        .annotate(story_count=Count("stories"))
+        .annotate(story_count=count_of(Story.objects.filter(conversation=OuterRef("pk"))))
         .prefetch_related("people", Prefetch("stories", first_stories, to_attr="first_stories")),
         "favour": Favour.objects.filter(pk__in=ids["favour"]).select_related("person"),
         "touch": Touch.objects.filter(pk__in=ids["touch"]),
