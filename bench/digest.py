@@ -4,7 +4,8 @@ runs in a process of its own (bench/smtp_sink.py), as a mail server would.
 Prints messages per second and database queries per user, for the whole run and for a run a
 tenth the size, to show the queries per user (and so per batch) do not grow with the users;
 first with one sender, then with BENCH_SENDERS (2) senders at once, as Celery workers would run,
-each in its own process, which the claim design allows.
+each in its own process, which the claim design allows. For each run it prints the CPU time a
+message costs the senders, the sink and the rest of the machine (the database, mostly; Linux).
 Run with: uv run python bench/digest.py
 """
 
@@ -51,9 +52,22 @@ WHERE u.username LIKE %(prefix)s || '%%';
 """
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU time used so far by one process, or by every process of the machine (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    if pid is None:
+        user, nice, system, _idle, _iowait, irq, softirq, steal = map(
+            int, Path("/proc/stat").read_text().split()[1:9]
+        )
+        return (user + nice + system + irq + softirq + steal) / ticks
+    after_name = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(after_name[11]) + int(after_name[12])) / ticks  # utime, stime
+
+
 @contextmanager
-def smtp_sink(port: int) -> Iterator[list[int]]:
-    """The sink in its own process; once stopped, the list holds how many it accepted."""
+def smtp_sink(port: int) -> Iterator[tuple[int, list[int]]]:
+    """The sink in its own process, and its process id; once stopped, the list holds how many
+    it accepted."""
     sink = subprocess.Popen(  # noqa: S603 -- our own interpreter and script
         [sys.executable, str(Path(__file__).with_name("smtp_sink.py")), str(port)],
         stdout=subprocess.PIPE,
@@ -63,7 +77,7 @@ def smtp_sink(port: int) -> Iterator[list[int]]:
     try:
         assert sink.stdout is not None
         assert sink.stdout.readline().strip() == "ready"
-        yield accepted
+        yield sink.pid, accepted
     finally:
         sink.terminate()
         out, _ = sink.communicate(timeout=30)
@@ -84,11 +98,12 @@ def send(port: int) -> None:
         connection.ensure_connection()
         print("ready", flush=True)
         sys.stdin.readline()
+        began = time.process_time()
         sent = digests_send_due(now=timezone.now())
-    print(sent, queries, flush=True)
+    print(sent, queries, time.process_time() - began, flush=True)
 
 
-def run(users: int, prefix: str, port: int, senders: int) -> None:
+def run(users: int, prefix: str, port: int, sink: int, senders: int) -> None:
     """Queue a digest for each of `users` new users, then time `senders` processes sending."""
     with connection.cursor() as cursor:
         cursor.execute(SEED, {"users": users, "prefix": prefix})
@@ -104,19 +119,29 @@ def run(users: int, prefix: str, port: int, senders: int) -> None:
         assert process.stdout is not None
         assert process.stdout.readline().strip() == "ready"
     start = time.perf_counter()
+    machine, sink_cpu = cpu_seconds(), cpu_seconds(sink)
     for process in processes:  # all at once
         assert process.stdin is not None
         process.stdin.write("go\n")
         process.stdin.flush()
     outcomes = [process.communicate(timeout=3600)[0].split() for process in processes]
     elapsed = time.perf_counter() - start
+    machine, sink_cpu = cpu_seconds() - machine, cpu_seconds(sink) - sink_cpu
     sent = sum(int(out[0]) for out in outcomes)
     queries = sum(int(out[1]) for out in outcomes)
+    senders_cpu = sum(float(out[2]) for out in outcomes)
+    cores = os.cpu_count() or 1
     assert sent == users  # every user gets one, or the figure means nothing
     print(
         f"{users:>6,} users, {senders} sender{'s' if senders > 1 else ' '}: "
         f"{sent / elapsed:7.1f} messages/s   {queries / users:5.2f} queries per user   "
         f"({elapsed:.1f} s)"
+    )
+    print(
+        f"{'':>6}  CPU a message: senders {senders_cpu / sent * 1000:.1f} ms, "
+        f"sink {sink_cpu / sent * 1000:.1f} ms, database and the rest "
+        f"{(machine - senders_cpu - sink_cpu) / sent * 1000:.1f} ms; at 200 a second "
+        f"{cores} cores give {cores * 1000 / 200:.1f} ms a message"
     )
 
 
@@ -133,12 +158,12 @@ def main() -> None:
     port = free_port()
     with (
         scratch_database(),
-        smtp_sink(port) as accepted,
+        smtp_sink(port) as (sink, accepted),
         override_settings(DIGEST_SPREAD_SECONDS=1),
     ):
         for senders in sorted({1, SENDERS}):
-            run(USERS // 10, f"small{senders}-", port, senders)
-            run(USERS, f"large{senders}-", port, senders)
+            run(USERS // 10, f"small{senders}-", port, sink, senders)
+            run(USERS, f"large{senders}-", port, sink, senders)
     print(f"The sink accepted {accepted[0]:,} messages.")
 
 
