@@ -17,9 +17,13 @@ async function keep() {
     if (!(await cache.match(url))) missing.push(url);
   }
   await cache.addAll(missing);
-  const shell = await fetch(CONFIG.shell, { headers: { "X-Capture-Shell": "1" }, cache: "no-store" });
-  // Redirected means logged out: that answer is the login page, never to be kept.
-  if (!shell.ok || shell.redirected) throw new Error(`No capture shell: ${shell.status}`);
+  // Logged out, the answer is a redirect to the login page. It is not followed: drawing that
+  // page would set a new CSRF cookie behind the back of a login form open in a tab, whose
+  // sign-in would then be refused. Nor is it kept.
+  const shell = await fetch(CONFIG.shell, {
+    headers: { "X-Capture-Shell": "1" }, cache: "no-store", redirect: "manual",
+  });
+  if (!shell.ok) throw new Error(`No capture shell: ${shell.status}`);
   await cache.put(CONFIG.shell, shell);
 }
 
