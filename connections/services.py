@@ -3,7 +3,6 @@ could introduce you to someone you want to meet, and introductions recorded as f
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 from django.db.models import (
@@ -11,19 +10,16 @@ from django.db.models import (
     Case,
     Count,
     F,
-    IntegerField,
     OuterRef,
     Q,
-    QuerySet,
-    Subquery,
-    Value,
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Upper
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.counts import count_of
 from common.search import Fold, folded
 from connections.models import Connection, Introduction
 from contacts.models import Person
@@ -88,11 +84,8 @@ def people_around(
     if organisation and person.organisation.strip():
         same_place = Q(folded_work=folded(person.organisation.strip()))
         near |= same_place
-    together: QuerySet[Any] = (
+    together = count_of(
         through.objects.filter(person_id=OuterRef("pk"), conversation_id__in=theirs)
-        .values("person_id")
-        .annotate(n=Count("*"))
-        .values("n")  # type: ignore[misc]  # django-stubs cannot see the annotation
     )
     people = (
         Person.objects.for_user(person.owner)
@@ -101,7 +94,7 @@ def people_around(
         .alias(folded_work=Fold("organisation"))
         .filter(near)
         .annotate(
-            met_together=Coalesce(Subquery(together, output_field=IntegerField()), Value(0)),
+            met_together=together,
             same_organisation=Case(
                 When(same_place, then=True), default=False, output_field=BooleanField()
             ),
