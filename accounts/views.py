@@ -18,7 +18,6 @@ from accounts.decorators import asks_again
 from accounts.forms import AccessTokenForm, PreferencesForm, time_zones_like
 from accounts.models import AccessToken
 from accounts.services import token_create, token_revoke
-from common.once import create_once
 from common.ownership import get_owned_or_404
 from common.types import AuthedRequest
 
@@ -78,11 +77,11 @@ def tokens(request: AuthedRequest) -> HttpResponse:
             made.append(new_secret)
             return token
 
-        _token, created = create_once(owner=request.user, key=form.key, create=make)
-        if created:
+        once = form.create_once(owner=request.user, model=AccessToken, create=make)
+        if once and once[1]:
             secret = made[0]
             form = AccessTokenForm()
-        else:
+        elif once:
             messages.info(request, _("That token was already made; its secret showed only once."))
             return redirect("accounts:tokens")
     context = {

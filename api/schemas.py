@@ -74,7 +74,8 @@ class PersonDetailOut(PersonOut):
 KEY_HELP = (
     "Chosen by the caller, the same for every retry of one entry: a UUID, or any text of 8 to "
     "100 characters (for example the moment a shortcut ran). A retry with a key already used "
-    "records nothing and answers with what the first one recorded."
+    "records nothing and answers with what the first one recorded. The same key with other "
+    "details, or for the other kind of entry, is refused with 409."
 )
 
 

@@ -4,6 +4,7 @@ pages, so a conversation, a capture or a touch made here is the one the pages wo
 import uuid
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -23,7 +24,7 @@ from api.schemas import (
     ReachOutOut,
 )
 from capture.forms import CaptureForm
-from common.once import create_once
+from common.once import KeySpent, create_once, fingerprint
 from common.ownership import get_owned_or_404
 from contacts.models import Person
 from conversations.forms import ConversationForm, StoryForm
@@ -112,6 +113,7 @@ def caught_up(request: TokenRequest, person_id: int) -> Any:
         400: FormErrorsOut,
         403: ErrorOut,
         404: ErrorOut,
+        409: ErrorOut,
     },
 )
 def conversation_create(request: TokenRequest, payload: ConversationIn) -> Any:
@@ -148,18 +150,31 @@ def conversation_create(request: TokenRequest, payload: ConversationIn) -> Any:
         return conversation
 
     try:
-        conversation, created = create_once(owner=owner, key=form.key, create=record)
+        conversation, created = create_once(
+            owner=owner,
+            key=form.key,
+            model=Conversation,
+            fingerprint=fingerprint(payload.dict()),
+            create=record,
+        )
     except FormErrors as refused:
         return 400, {"errors": refused.errors}
-    conversation = Conversation.objects.prefetch_related("people", "stories").get(
-        pk=conversation.pk
-    )
+    except KeySpent as spent:
+        return 409, {"detail": str(spent.message)}
+    prefetch_related_objects([conversation], "people", "stories")
     return 201 if created else 200, conversation
 
 
 @router.post(
     "/capture",
-    response={200: CaptureOut, 201: CaptureOut, 400: FormErrorsOut, 403: ErrorOut, 404: ErrorOut},
+    response={
+        200: CaptureOut,
+        201: CaptureOut,
+        400: FormErrorsOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+    },
 )
 def capture(request: TokenRequest, payload: CaptureIn) -> Any:
     """The capture page's entry, for a phone shortcut: someone met just now, where, what drew
@@ -170,9 +185,12 @@ def capture(request: TokenRequest, payload: CaptureIn) -> Any:
         owned_people(request, [payload.person])
     data = payload.dict() | {"key": once_key(payload.key), "person": payload.person or ""}
     form = CaptureForm(blanks(data), owner=owner)
-    if not form.is_valid():
+    recorded = form.is_valid() and form.save()
+    if form.spent:
+        return 409, {"detail": str(form.spent.message)}
+    if not recorded:
         return 400, {"errors": form.errors.get_json_data()}
-    person, created = form.save()
+    person, created = recorded
     return 201 if created else 200, {"created": created, "person": person}
 
 

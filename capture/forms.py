@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from common.once import create_once
+from common.once import CreatesOnce
 from contacts.forms import DAYS, MONTH_CHOICES, validate_channel
 from contacts.models import Channel, Person, PersonDate
 from conversations.models import Conversation, Story, validate_follow_up_date
@@ -25,8 +25,11 @@ def people_matching(*, user: User, name: str) -> list[Person]:
     return list(Person.objects.for_user(user).filter(archived=False).named_like(name)[:MATCHES])
 
 
-class CaptureForm(forms.Form):
-    key = forms.UUIDField(widget=forms.HiddenInput)
+class CaptureForm(CreatesOnce):
+    # The phone keeps entries under this name while offline, so it stays "key".
+    key_field = "key"
+    once = None  # type: ignore[assignment]
+    key = forms.UUIDField(widget=forms.HiddenInput)  # type: ignore[assignment]
     person = forms.ModelChoiceField(
         queryset=Person.objects.none(), required=False, widget=forms.HiddenInput
     )
@@ -130,11 +133,13 @@ class CaptureForm(forms.Form):
             for field, messages in error.message_dict.items():
                 self.add_error(f"birthday_{field}", messages)
 
-    def save(self) -> tuple[Person, bool]:
+    def save(self) -> tuple[Person, bool] | None:
         """Record the entry once, like every form that creates something. Returns the person,
-        and whether this call recorded it (a resend of the same key records nothing)."""
-        data = self.cleaned_data
-        return create_once(owner=self.owner, key=data["key"], create=lambda: self._record(data))
+        and whether this call recorded it (a resend of the same key records nothing); None
+        when the key was spent on something else, and the form says so."""
+        return self.create_once(
+            owner=self.owner, model=Person, create=lambda: self._record(self.cleaned_data)
+        )
 
     def _record(self, data: dict[str, Any]) -> Person:
         today = timezone.localdate()

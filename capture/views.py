@@ -39,11 +39,12 @@ def capture(request: AuthedRequest) -> HttpResponse:
         messages.error(request, _("That entry was typed for another account, so it was not saved."))
         return redirect("capture:page")
     form = CaptureForm(request.POST, owner=request.user)
-    if not form.is_valid():
+    recorded = form.is_valid() and form.save()
+    if not recorded:
         if wants_json:
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         return _capture_page(request, form)
-    person, _created = form.save()
+    person, _created = recorded
     saved = _("Saved %(name)s.") % {"name": person.name}
     if wants_json:
         url = reverse("relationships:person", args=[person.pk])

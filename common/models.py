@@ -4,13 +4,12 @@ created something."""
 from typing import ClassVar
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 
 class Submission(models.Model):
-    """A form that created something, remembered by the key it was drawn with.
+    """A form or API call that created something, remembered by the key it was sent with.
 
     The key is unique per owner in the database, so the same submission sent twice (a double
     click, a resend after a lost connection, two requests racing) creates one object, and the
@@ -19,8 +18,10 @@ class Submission(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.UUIDField()
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    # Read back only through the owner's objects of this content type (common.once).
     object_id = models.PositiveBigIntegerField()
-    created = GenericForeignKey("content_type", "object_id")
+    # A hash of what the request asked for, so a key sent with other details is refused.
+    fingerprint = models.CharField(max_length=64, blank=True, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.once import create_once
 from common.ownership import get_owned_or_404
 from common.types import AuthedRequest
 from connections.forms import IntroductionForm, LinkForm
@@ -73,9 +72,8 @@ def link_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
     if request.method == "GET":
         return render(request, "connections/form_page.html", section_context(person))
     form = LinkForm(request.POST, person=person)
-    if not form.is_valid():
+    if not (form.is_valid() and form.create_once(owner=request.user, model=Connection)):
         return _answer(request, person, link_form=form)
-    create_once(owner=request.user, key=form.key, create=form.save)
     messages.success(
         request,
         _("Linked %(name)s and %(other)s.")

@@ -2,11 +2,13 @@
 relationships/views.py, since it draws everything that happened with them)."""
 
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Min
 from django.db.models.functions import Lower
+from django.forms import BaseInlineFormSet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from common.once import create_once
 from common.ownership import get_owned_or_404
 from common.responses import form_page
 from common.search import Fold, folded
@@ -139,27 +140,36 @@ def _edit(request: AuthedRequest, person: Person) -> HttpResponse:
     )
     channels = ChannelFormSet(data, instance=person, prefix="channels", queryset=edited)
     if data is not None and form.is_valid() and channels.is_valid():
-
-        @transaction.atomic
-        def save() -> Person:
-            person = form.save()
-            channels.instance = person
-            channels.save()
-            return person
-
-        if person.pk:
-            person = save()
-        else:
-            person, _created = create_once(owner=request.user, key=form.key, create=save)
-        messages.success(request, _("Saved %(name)s.") % {"name": person.name})
-        url = person.get_absolute_url()
-        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+        saved = _save(request, form, channels)
+        if saved is not None:
+            messages.success(request, _("Saved %(name)s.") % {"name": saved.name})
+            url = saved.get_absolute_url()
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     template = "contacts/person_form.html"
     if request.htmx:
         template += "#form"
     kept = person.channels.count() - CHANNELS_EDITED if person.pk else 0
     context = {"form": form, "channels": channels, "person": person, "channels_kept": kept}
     return render(request, template, context)
+
+
+def _save(
+    request: AuthedRequest, form: PersonForm, channels: BaseInlineFormSet[Channel, Person, Any]
+) -> Person | None:
+    """The person and their channels in one transaction; someone new once for the form's key
+    (None when the key was spent, and the form says so)."""
+
+    @transaction.atomic
+    def save() -> Person:
+        person = form.save()
+        channels.instance = person
+        channels.save()
+        return person
+
+    if form.instance.pk:
+        return save()
+    made = form.create_once(owner=request.user, model=Person, create=save)
+    return made[0] if made else None
 
 
 @require_POST
@@ -240,8 +250,11 @@ def _photo_answer(request: AuthedRequest, person: Person, form: PhotoForm) -> Ht
 def date_create(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=pk)
     form = PersonDateForm(request.POST or None, person=person)
-    if request.method == "POST" and form.is_valid():
-        create_once(owner=request.user, key=form.key, create=form.save)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.create_once(owner=request.user, model=PersonDate)
+    ):
         return _dates_saved(request, person, _("Date saved."))
     return _date_form(request, form, person)
 

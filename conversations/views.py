@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.once import create_once
 from common.ownership import get_owned_or_404
 from common.responses import TIMELINE_CHANGED, form_page, safe_next, saved
 from common.types import AuthedRequest
@@ -22,8 +21,11 @@ from conversations.services import touch_record
 def conversation_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=person_pk)
     form = ConversationForm(request.POST or None, owner=request.user, person=person)
-    if request.method == "POST" and form.is_valid():
-        create_once(owner=request.user, key=form.key, create=form.save)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.create_once(owner=request.user, model=Conversation)
+    ):
         return saved(
             request,
             message=_("Conversation saved to the timeline."),
@@ -92,8 +94,11 @@ def story_create(request: AuthedRequest, pk: int) -> HttpResponse:
     conversation = get_owned_or_404(Conversation, request.user, pk=pk)
     form = StoryForm(request.POST or None, conversation=conversation)
     next_url = safe_next(request, reverse("conversations:detail", args=[conversation.pk]))
-    if request.method == "POST" and form.is_valid():
-        create_once(owner=request.user, key=form.key, create=form.save)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.create_once(owner=request.user, model=Story)
+    ):
         return saved(request, message=_("Story saved."), next_url=next_url)
     return form_page(
         request,

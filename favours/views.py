@@ -6,7 +6,6 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.once import create_once
 from common.ownership import get_owned_or_404
 from common.responses import form_page, safe_next, saved
 from common.types import AuthedRequest
@@ -19,8 +18,11 @@ from favours.models import Favour
 def favour_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=person_pk)
     form = FavourForm(request.POST or None, person=person)
-    if request.method == "POST" and form.is_valid():
-        create_once(owner=request.user, key=form.key, create=form.save)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.create_once(owner=request.user, model=Favour)
+    ):
         return saved(
             request,
             message=_("Favour saved to the timeline."),

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.decorators import asks_again
-from common.once import create_once
 from common.ownership import get_owned_or_404
 from common.types import AuthedRequest
 from contacts.models import Person
@@ -122,11 +121,9 @@ def import_contacts(request: AuthedRequest) -> HttpResponse:
     when large. Nothing is written to the user's people yet. A file that cannot be read is
     refused with the reason beside the field."""
     form = ContactsFileForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _data_page(request, contacts_form=form)
-    batch, uploaded = create_once(
+    once = form.is_valid() and form.create_once(
         owner=request.user,
-        key=form.key,
+        model=ImportBatch,
         create=lambda: ImportBatch.objects.create(
             owner=request.user,
             filename=(form.cleaned_data["contacts"].name or "")[:200],
@@ -134,6 +131,9 @@ def import_contacts(request: AuthedRequest) -> HttpResponse:
             total=form.entries,
         ),
     )
+    if not once:
+        return _data_page(request, contacts_form=form)
+    batch, uploaded = once
     if uploaded:
         _read(batch)
     return redirect("portability:import_preview", batch_pk=batch.pk)

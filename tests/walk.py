@@ -19,7 +19,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models
+from django.db import connection, models
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -295,3 +295,121 @@ def _leaves(url: str) -> bool:
         or not path.startswith("/")
         or bool(re.match(r"^/(mailto|tel):", path))
     )
+
+
+# What a person would type into a required field of each kind.
+TYPED = {
+    "date": datetime.date(2026, 1, 15).isoformat(),
+    "email": "friend@example.org",
+    "tel": "+49 30 1234567",
+    "url": "https://example.org",
+    "number": "30",
+}
+
+
+@dataclass
+class Form:
+    action: str
+    data: dict[str, str] = field(default_factory=dict)
+    radios: set[str] = field(default_factory=set)
+    typed: bool = False
+
+
+class Forms(HTMLParser):
+    """Every POST form on a page, filled as a person would: what is drawn stays as drawn, and
+    each required field gets something typed into it."""
+
+    def __init__(self, page_url: str) -> None:
+        super().__init__()
+        self.page_url = page_url
+        self.forms: list[Form] = []
+        self.form: Form | None = None
+        self.select: str | None = None
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "").lower() == "post":
+            self.form = Form(a.get("action") or self.page_url)
+            self.forms.append(self.form)
+        if self.form is None:
+            return
+        chosen = "selected" in a or self.select not in self.form.data
+        if tag == "option" and self.select and a.get("value") and chosen:
+            self.form.data[self.select] = a["value"]
+        if not a.get("name"):
+            return
+        name = a["name"]
+        if tag == "input":
+            self._input(self.form, name, a)
+        elif tag == "select":
+            self.select = name
+        elif tag == "textarea":
+            self.textarea = name
+            self.form.data[name] = "Typed text" if "required" in a else ""
+        elif tag == "button" and a.get("type", "submit") == "submit" and a.get("value"):
+            self.form.data.setdefault(name, a["value"])
+
+    def _input(self, form: Form, name: str, a: dict[str, str]) -> None:
+        kind = a.get("type", "text")
+        if kind in {"checkbox", "radio"}:
+            first_radio = kind == "radio" and name not in form.radios
+            if "checked" in a or first_radio:
+                form.data[name] = a.get("value", "on")
+            form.radios.add(name)
+        elif kind == "file":
+            return
+        elif a.get("value") or not self._to_type(form, a):
+            form.data[name] = a.get("value", "")
+        else:
+            form.data[name] = TYPED.get(kind, "Typed text")
+            form.typed = True
+
+    @staticmethod
+    def _to_type(form: Form, a: dict[str, str]) -> bool:
+        """A required field, or else the first field of a form that requires none: nobody
+        sends a form with nothing typed into it."""
+        first_text = not form.typed and a.get("type", "text") == "text"
+        return "required" in a or first_text
+
+    def handle_data(self, data: str) -> None:
+        if self.form is not None and self.textarea and data.strip():
+            self.form.data[self.textarea] = data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.form = None
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+
+def row_counts() -> dict[str, int]:
+    """How many rows each of the project's tables holds, in one query."""
+    tables = {
+        model._meta.db_table
+        for model in project_models(include_auto_created=True)
+        if not model._meta.proxy
+    }
+    counting = " UNION ALL ".join(
+        f"SELECT '{table}', count(*) FROM {table}"  # noqa: S608 -- our own table names
+        for table in sorted(tables)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(counting)
+        return dict(cursor.fetchall())
+
+
+def page_forms(client: Client, seeded: Seeded) -> list[Form]:
+    """Every POST form on every page of the account, filled as a person would, once each."""
+    logout = reverse("account_logout")
+    forms: dict[tuple[str, tuple[str, ...]], Form] = {}
+    for response in crawl(client, start_urls(seeded)):
+        if response.htmx_target is None and "text/html" in response.content_type:
+            parser = Forms(response.url)
+            parser.feed(response.body)
+            for form in parser.forms:
+                if not form.action.startswith(logout):
+                    forms.setdefault((form.action, tuple(sorted(form.data))), form)
+    return list(forms.values())

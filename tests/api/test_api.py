@@ -15,7 +15,13 @@ from api.urls import api
 from contacts.models import Person
 from conversations.models import Conversation, Story, Touch
 from relationships.services.muscles import muscles_recompute
-from tests.factories import ChannelFactory, PersonDateFactory, PersonFactory, TagFactory
+from tests.factories import (
+    ChannelFactory,
+    ConversationFactory,
+    PersonDateFactory,
+    PersonFactory,
+    TagFactory,
+)
 from tests.test_escaping import attack
 
 API = "/api/v1"
@@ -286,6 +292,33 @@ def test_a_retried_capture_records_once(client: Client, alice: User, alice_token
     assert Story.objects.get().text == "She sails to Lisbon each summer."
     assert helga.channels.get().value == "helga@example.org"
     assert Conversation.objects.count() == 1
+
+
+def test_a_capture_key_never_answers_with_someone_elses_conversation(
+    client: Client, alice: User, bob: User, alice_token: str
+):
+    """As an attacker tried it: a capture's key, whose person id another account's
+    conversation shares, sent to the conversations operation."""
+    ConversationFactory(owner=bob, notes="Bob's private notes")
+    helga = PersonFactory(owner=alice)
+    key = "shortcut-2026-11-23"
+    assert post(client, "/capture", alice_token, {"key": key, "name": "Kim"}).status_code == 201
+    response = post(client, "/conversations", alice_token, {"key": key, "people": [helga.pk]})
+    assert response.status_code == 409
+    assert response.json() == {"detail": "This key was already used for something else."}
+    assert "Bob" not in response.text
+    assert Conversation.objects.filter(owner=alice).count() == 1  # the capture's own
+
+
+def test_a_key_sent_again_with_other_details_is_refused(
+    client: Client, alice: User, alice_token: str
+):
+    key = str(uuid.uuid4())
+    assert post(client, "/capture", alice_token, {"key": key, "name": "Kim"}).status_code == 201
+    response = post(client, "/capture", alice_token, {"key": key, "name": "Kai"})
+    assert response.status_code == 409
+    assert response.json() == {"detail": "This key was already used with other details."}
+    assert list(Person.objects.values_list("name", flat=True)) == ["Kim"]
 
 
 def test_a_capture_is_checked_like_the_page_checks_it(client: Client, alice_token: str):
