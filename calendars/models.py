@@ -35,6 +35,15 @@ class CalendarFeed(models.Model):
     def __str__(self) -> str:
         return f"feed {self.pk}"
 
+    @classmethod
+    def at_address(cls, pk: int, token: str) -> "CalendarFeed | None":
+        """The feed an address names, if its secret matches (compared in constant time) and
+        its owner's account is open: the address is the only credential a calendar app has."""
+        found = cls.objects.select_related("owner").filter(pk=pk).first()
+        if found is None or not found.owner.is_active:
+            return None
+        return found if secrets.compare_digest(found.token.encode(), token.encode()) else None
+
     def renew(self) -> None:
         """A new address; the old one stops working at once."""
         self.token = new_token()

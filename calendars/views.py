@@ -1,8 +1,6 @@
 """The private calendar feed: turned on, renewed and off in Settings, and read by calendar
 apps at its secret address, which is the only credential they have."""
 
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -48,12 +46,8 @@ def feed_change(request: AuthedRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def feed(request: HttpRequest, feed_pk: int, token: str) -> HttpResponse:
-    found = CalendarFeed.objects.select_related("owner").filter(pk=feed_pk).first()
-    if (
-        found is None
-        or not secrets.compare_digest(found.token.encode(), token.encode())
-        or not found.owner.is_active
-    ):
+    found = CalendarFeed.at_address(feed_pk, token)
+    if found is None:
         raise Http404
     response = HttpResponse(calendar_feed(feed=found), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="knotwork.ics"'

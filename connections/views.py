@@ -91,7 +91,7 @@ def link_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     on_page_pk = (
         link.person_b_id if request.POST.get("from") == str(link.person_b_id) else link.person_a_id
     )
-    on_page = with_introduction(Person.objects.all()).get(pk=on_page_pk)
+    on_page = get_owned_or_404(with_introduction(Person.objects.all()), request.user, pk=on_page_pk)
     link.delete()
     messages.success(
         request,
@@ -111,7 +111,7 @@ def introduction_edit(request: AuthedRequest, person_pk: int) -> HttpResponse:
         return _answer(request, person, introduction_form=form)
     introducer = form.cleaned_data["introduced_by"]
     introduction_set(person=person, introducer=introducer)
-    person = with_introduction(Person.objects.all()).get(pk=person.pk)
+    person = get_owned_or_404(with_introduction(Person.objects.all()), request.user, pk=person.pk)
     if introducer:
         messages.success(
             request,

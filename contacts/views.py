@@ -240,7 +240,7 @@ def photo_remove(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _photo_answer(request: AuthedRequest, person: Person, form: PhotoForm) -> HttpResponse:
     if request.htmx:
-        person = Person.objects.for_card().get(pk=person.pk)
+        person = Person.objects.for_user(request.user).for_card().get(pk=person.pk)
         context = {"person": person, "photo_form": form}
         return render(request, "contacts/_person_card.html", context)
     return render(request, "contacts/photo_form.html", {"person": person, "photo_form": form})
@@ -287,7 +287,7 @@ def _dates_saved(request: AuthedRequest, person: Person, message: str) -> HttpRe
     if not request.htmx:
         messages.success(request, message)
         return redirect(person)
-    person = Person.objects.prefetch_related("dates").get(pk=person.pk)
+    person = Person.objects.for_user(request.user).prefetch_related("dates").get(pk=person.pk)
     today = timezone.localdate()
     context = {
         "person": person,

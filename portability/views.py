@@ -213,7 +213,7 @@ def _choose(batch: ImportBatch, data: QueryDict) -> None:
         return
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().filter(
-            pk=batch.pk, status=ImportBatch.Status.PREVIEW
+            owner=batch.owner_id, pk=batch.pk, status=ImportBatch.Status.PREVIEW
         )
         current = locked.values_list("merges", flat=True).first()
         if current is None:  # no longer a preview
@@ -246,8 +246,10 @@ def import_choose(request: AuthedRequest, batch_pk: int) -> HttpResponse:
 def import_confirm(request: AuthedRequest, batch_pk: int) -> HttpResponse:
     batch = get_owned_or_404(ImportBatch, request.user, pk=batch_pk)
     _choose(batch, request.POST)
-    claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEW).update(
-        status=ImportBatch.Status.IMPORTING, processed=0, updated_at=timezone.now()
+    claimed = (
+        ImportBatch.objects.for_user(request.user)
+        .filter(pk=batch.pk, status=ImportBatch.Status.PREVIEW)
+        .update(status=ImportBatch.Status.IMPORTING, processed=0, updated_at=timezone.now())
     )
     if not claimed:  # confirmed already, or still being read
         return redirect("portability:import_preview", batch_pk=batch.pk)
@@ -271,7 +273,9 @@ def import_discard(request: AuthedRequest, batch_pk: int) -> HttpResponse:
     """Drop a batch that is waiting or failed, and the file with it; a busy one is left alone."""
     batch = get_owned_or_404(ImportBatch, request.user, pk=batch_pk)
     waiting = [ImportBatch.Status.PREVIEW, ImportBatch.Status.FAILED]
-    deleted, _by_model = ImportBatch.objects.filter(pk=batch.pk, status__in=waiting).delete()
+    deleted, _by_model = (
+        ImportBatch.objects.for_user(request.user).filter(pk=batch.pk, status__in=waiting).delete()
+    )
     if not deleted:
         return redirect("portability:import_preview", batch_pk=batch.pk)
     messages.success(request, _("The import of %(name)s is discarded.") % {"name": batch.filename})

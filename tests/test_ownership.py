@@ -1,6 +1,8 @@
 """Walks the whole URLconf: no URL that names an object shows or changes another user's data."""
 
+import ast
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from allauth.usersessions.models import UserSession
@@ -148,3 +150,56 @@ def model_state(obj: models.Model) -> dict[str, object]:
 def test_bob_cannot_see_alices_people_by_guessing_ids(alice: User, bob_client: Client):
     person: Person = PersonFactory(owner=alice)
     assert bob_client.get(reverse("relationships:person", args=[person.pk])).status_code == 404
+
+
+# Reads by id that name no one's object: the signed-in user themselves, a signed link's user.
+NOT_OWNED = {"User"}
+BY_ID = {"pk", "id", "pk__in", "id__in"}
+# How a read is kept to one account: its owner's queryset, or a filter on an owner or on a
+# person (whose things, a channel say, are theirs).
+SCOPED_BY = {"for_user", "owner", "owner_id", "person", "person_id"}
+
+
+def reads_by_bare_id(source: str) -> list[int]:
+    """The lines of a module that look an object up by its id (`.get(pk=...)`, `.filter(pk=...)`,
+    `.in_bulk(...)`) with nothing in the expression keeping it to one account."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        by_id = node.func.attr == "in_bulk" or (
+            node.func.attr in {"get", "filter"} and {k.arg for k in node.keywords} & BY_ID
+        )
+        names = set()
+        for part in ast.walk(node):
+            if isinstance(part, ast.Attribute):
+                names.add(part.attr)
+            elif isinstance(part, ast.Name):
+                names.add(part.id)
+            elif isinstance(part, ast.keyword) and part.arg:
+                names.add(part.arg)
+        if by_id and not names & (SCOPED_BY | NOT_OWNED):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_views_read_objects_by_id_only_through_their_owners_queryset():
+    """A view that reads an object by an id it did not get from its owner's queryset could
+    show someone else's: every read by id in a view goes through `for_user` (or the one
+    helper, `get_owned_or_404`, which does)."""
+    root = Path(__file__).resolve().parents[1]
+    found = {
+        f"{path.relative_to(root)}:{line}"
+        for path in root.glob("*/views.py")
+        for line in reads_by_bare_id(path.read_text())
+    }
+    assert found == set()
+
+
+def test_the_bare_id_check_finds_each_shape():
+    assert reads_by_bare_id("Person.objects.get(pk=1)") == [1]
+    assert reads_by_bare_id("with_introduction(Person.objects.all()).get(pk=x)") == [1]
+    assert reads_by_bare_id("Person.objects.in_bulk(ids)") == [1]
+    assert reads_by_bare_id("Person.objects.for_user(u).filter(pk__in=ids)") == []
+    assert reads_by_bare_id("Channel.objects.filter(pk__in=Channel.objects.filter(person=p))") == []
+    assert reads_by_bare_id("User.objects.filter(pk=1)") == []
