@@ -1,10 +1,17 @@
 """Changing how one signs in asks who is there: the email and the factors after the password
-is given again, the password only with the current one."""
+is given again, the password only with the current one. A login, by any method, counts as
+having given it for the next few minutes."""
 
+import datetime
+import uuid
+
+import time_machine
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import AccessToken, User
+from tests.accounts.test_two_factor import START, log_in, turn_on_totp
 from tests.conftest import PASSWORD, reauthenticate
 
 
@@ -32,3 +39,51 @@ def test_changing_the_password_needs_the_current_one(alice_client: Client, alice
     alice_client.post(reverse("account_change_password"), data | {"oldpassword": PASSWORD})
     alice.refresh_from_db()
     assert alice.check_password(new)
+
+
+def make_token(client: Client) -> HttpResponse:
+    data = {"name": "Phone shortcut", "scope": "read", "expires": "", "once": str(uuid.uuid4())}
+    return client.post(reverse("accounts:tokens"), data)
+
+
+def asks(response: HttpResponse) -> bool:
+    return response.status_code == 302 and response.url.startswith(
+        reverse("account_reauthenticate")
+    )
+
+
+def test_logging_in_counts_as_giving_the_password_again(alice: User):
+    client = Client()
+    with time_machine.travel(START, tick=False):
+        log_in(client, alice)
+    with time_machine.travel(START + datetime.timedelta(seconds=1), tick=False):
+        assert not asks(make_token(client))
+        assert not asks(client.get(reverse("mfa_activate_totp")))  # allauth's own check
+    assert AccessToken.objects.filter(owner=alice).count() == 1
+
+
+def test_logging_in_with_the_password_and_a_code_counts_too(alice: User):
+    client = Client()
+    with time_machine.travel(START, tick=False):
+        log_in(client, alice)
+        totp = turn_on_totp(client)
+        client.post(reverse("account_logout"))
+    later = START + datetime.timedelta(hours=1)
+    with time_machine.travel(later, tick=False):
+        assert log_in(client, alice).url == reverse("mfa_authenticate")
+        client.post(reverse("mfa_authenticate"), {"code": totp.now()})
+    with time_machine.travel(later + datetime.timedelta(seconds=1), tick=False):
+        assert not asks(make_token(client))
+        assert not asks(client.get(reverse("mfa_generate_recovery_codes")))
+    assert AccessToken.objects.filter(owner=alice).count() == 1
+
+
+def test_once_the_window_has_passed_it_asks_again(alice: User, settings):
+    client = Client()
+    with time_machine.travel(START, tick=False):
+        log_in(client, alice)
+    window = datetime.timedelta(seconds=settings.ACCOUNT_REAUTHENTICATION_TIMEOUT)
+    with time_machine.travel(START + window + datetime.timedelta(seconds=1), tick=False):
+        assert asks(make_token(client))
+        assert asks(client.get(reverse("mfa_activate_totp")))
+    assert not AccessToken.objects.filter(owner=alice).exists()

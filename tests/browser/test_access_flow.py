@@ -1,7 +1,7 @@
 """Accounts you can trust, in a real browser: sign up, turn on an authenticator app, log in
 with a code and once with a recovery code; add a passkey and log in with it alone (Chromium's
-virtual authenticator); see the devices signed in; make a token. On a phone and a desktop,
-and the pages in German."""
+virtual authenticator); see the devices signed in; make a token, not asked for the password
+just given at login. On a phone and a desktop, and the pages in German."""
 
 import datetime
 import re
@@ -152,6 +152,12 @@ def test_add_a_passkey_and_log_in_with_it_alone(
     page.get_by_role("button", name="Sign in with a passkey").click()
     expect(page.get_by_role("link", name="Settings")).to_be_visible()
     assert User.objects.get(email=email).last_login is not None
+    # The passkey just given counts: a token is made without asking for the password.
+    page.goto(f"{live_server.url}/account/tokens/")
+    page.get_by_label("Name").fill("Shortcut")
+    page.get_by_role("button", name="Make token").click()
+    expect(page.get_by_label("Token", exact=True)).to_have_value(re.compile(r"^knot_"))
+    expect(page.get_by_role("heading", name="Confirm Access")).to_have_count(0)
 
 
 def test_sessions_and_a_token_in_english_and_german(
@@ -168,8 +174,9 @@ def test_sessions_and_a_token_in_english_and_german(
     page.get_by_label("Name").fill("Phone shortcut")
     page.get_by_text("Read and write").click()
     page.get_by_role("button", name="Make token").click()
-    confirm_password(page)
+    # Just logged in with the password: it counts as given, and is not asked for again.
     secret = page.get_by_label("Token", exact=True).input_value()
+    expect(page.get_by_role("heading", name="Confirm Access")).to_have_count(0)
     assert re.fullmatch(r"knot_[\w-]{43}", secret)
     screenshot(page, "token-made")
     assert serious_accessibility_violations(page) == []
