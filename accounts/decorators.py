@@ -22,8 +22,10 @@ PROOFS = {"password", "mfa", "socialaccount"}
 
 def asks_again[V: Callable[..., object]](*, on_get: bool) -> Callable[[V], V]:
     """`on_get=False` lets a page show first and asks only when its form is sent; allauth then
-    carries the sent form on once the user confirmed. `on_get=True` asks before a GET too,
-    for a download such as the export."""
+    carries the sent form on once the user confirmed, and answers its own page's POST with what
+    the view answered. So a view asked on a POST answers it with a redirect (which it should
+    anyway): then the browser ends on the view's address, not allauth's. `on_get=True` asks
+    before a GET too, for a download such as the export."""
 
     def decorate(view: V) -> V:
         return cast(V, reauthentication_required(allow_get=not on_get)(view))

@@ -5,6 +5,7 @@ having given it for the next few minutes."""
 import datetime
 import uuid
 
+import pytest
 import time_machine
 from django.http import HttpResponse
 from django.test import Client
@@ -87,3 +88,33 @@ def test_once_the_window_has_passed_it_asks_again(alice: User, settings):
         assert asks(make_token(client))
         assert asks(client.get(reverse("mfa_activate_totp")))
     assert not AccessToken.objects.filter(owner=alice).exists()
+
+
+def confirmed(client: Client, asked: HttpResponse) -> HttpResponse:
+    """Give the password on the page that asked, and follow where it leads."""
+    assert asks(asked)
+    return client.post(asked.url, {"password": PASSWORD}, follow=True)
+
+
+def test_after_the_password_a_new_token_shows_on_the_tokens_page(alice_client: Client):
+    done = confirmed(alice_client, make_token(alice_client))
+    assert done.redirect_chain == [(reverse("accounts:tokens"), 302)]
+    assert done.request["PATH_INFO"] == reverse("accounts:tokens")
+    assert done.text.count("knot_") == 1  # the secret, once
+
+
+@pytest.mark.parametrize("download", ["portability:export_json", "portability:export_vcf"])
+def test_after_the_password_an_export_downloads_from_its_own_address(
+    alice_client: Client, download: str
+):
+    done = confirmed(alice_client, alice_client.get(reverse(download)))
+    assert done.redirect_chain == [(reverse(download), 302)]
+    assert done["Content-Disposition"].startswith("attachment;")
+
+
+def test_after_the_password_deleting_the_account_ends_at_the_login_page(
+    alice_client: Client, alice: User
+):
+    done = confirmed(alice_client, alice_client.post(reverse("accounts:delete")))
+    assert done.redirect_chain == [(reverse("account_login"), 302)]
+    assert not User.objects.filter(pk=alice.pk).exists()
