@@ -57,39 +57,57 @@ def delete_account(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/delete_account.html")
 
 
+# A new token's secret, between the POST that made it and the page that shows it once. Kept in
+# the session, not the address or a cookie, and only until that page: anyone who could read it
+# there could read the database, and with it all a token reaches, already.
+UNSHOWN = "accounts.unshown_token"
+
+
 @never_cache
-@asks_again(on_get=False)
 @require_http_methods(["GET", "POST"])
 def tokens(request: AuthedRequest) -> HttpResponse:
     """Personal access tokens for the API: the list, and a new one, whose secret shows once."""
     form = AccessTokenForm(request.POST or None)
-    secret = ""
     if request.method == "POST" and form.is_valid():
-        made: list[str] = []
+        return _token_make(request, form)
+    return _tokens_page(request, form)
 
-        def make() -> AccessToken:
-            token, new_secret = token_create(
-                owner=request.user,
-                name=form.cleaned_data["name"],
-                scope=form.cleaned_data["scope"],
-                expires_at=form.expires_at(),
-            )
-            made.append(new_secret)
-            return token
 
-        once = form.create_once(owner=request.user, model=AccessToken, create=make)
-        if once and once[1]:
-            secret = made[0]
-            form = AccessTokenForm()
-        elif once:
-            messages.info(request, _("That token was already made; its secret showed only once."))
-            return redirect("accounts:tokens")
+def _tokens_page(request: AuthedRequest, form: AccessTokenForm) -> HttpResponse:
     context = {
         "form": form,
-        "secret": secret,
+        "secret": request.session.pop(UNSHOWN, ""),
         "tokens": AccessToken.objects.for_user(request.user),
     }
     return render(request, "accounts/tokens.html", context)
+
+
+# Asked only once the form is right, so a mistake is shown beside its field at once. Whether it
+# was made now or after the password was given again (allauth carries the form on from its
+# own page), it ends on the tokens page's own address, where the secret shows.
+@asks_again(on_get=False)
+def _token_make(request: AuthedRequest, form: AccessTokenForm) -> HttpResponse:
+    made: list[str] = []
+
+    def make() -> AccessToken:
+        token, secret = token_create(
+            owner=request.user,
+            name=form.cleaned_data["name"],
+            scope=form.cleaned_data["scope"],
+            expires_at=form.expires_at(),
+        )
+        made.append(secret)
+        return token
+
+    once = form.create_once(owner=request.user, model=AccessToken, create=make)
+    if once is None:
+        return _tokens_page(request, form)
+    if once[1]:
+        request.session[UNSHOWN] = made[0]
+    elif UNSHOWN not in request.session:
+        # Sent again after the page showed its secret, which is kept nowhere to show twice.
+        messages.info(request, _("That token was already made; its secret showed only once."))
+    return redirect("accounts:tokens")
 
 
 @require_POST

@@ -291,8 +291,16 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if envbool("BEHIND_PROXY", False):
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Whose request it is, for the rate limits and the sessions page (allauth's get_client_ip):
+# behind N proxies of our own, the Nth address from the right of X-Forwarded-For, which the
+# outermost of them appended; anything further left is the client's own to write. With no proxy
+# the header is ignored, or each failed login could claim any address it liked.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ValueError(f"TRUSTED_PROXY_COUNT must be 0 or more, not {ALLAUTH_TRUSTED_PROXY_COUNT}")
 X_FRAME_OPTIONS = "DENY"
 # Defence in depth behind auto-escaping: only this site's own files run, no inline script or
 # style (htmx's indicator styles ship in knotwork.css), and no page can be framed elsewhere.

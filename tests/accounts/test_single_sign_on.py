@@ -1,6 +1,7 @@
 """Single sign-on through OpenID Connect, against a real provider on loopback: off unless
 configured, and then a full login through discovery, PKCE, the token and userinfo."""
 
+import uuid
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,7 +11,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import AccessToken, User
 from tests.conftest import reauthenticate
 from tests.factories import UserFactory
 from tests.oidc_provider import Provider, oidc_provider
@@ -108,3 +109,22 @@ def test_an_existing_account_connects_sso_from_settings(provider: Provider, db):
     fresh = Client()
     sign_in_through(fresh, provider)
     assert int(fresh.session["_auth_user_id"]) == user.pk
+
+
+def test_signing_in_with_the_provider_counts_as_giving_the_password_again(
+    provider: Provider, alice: User
+):
+    client = Client()
+    client.force_login(alice)
+    reauthenticate(client)
+    start = client.post(reverse("openid_connect_login", args=["sso"]), {"process": "connect"})
+    back = requests.get(start.url, allow_redirects=False, timeout=5)
+    callback = urlsplit(back.headers["Location"])
+    client.get(callback.path, parse_qs(callback.query), follow=True)
+    fresh = Client()
+    sign_in_through(fresh, provider)
+    assert int(fresh.session["_auth_user_id"]) == alice.pk
+    assert alice.has_usable_password()  # so allauth would ask for it
+    form = {"name": "Script", "scope": "read", "expires": "", "once": str(uuid.uuid4())}
+    fresh.post(reverse("accounts:tokens"), form)
+    assert AccessToken.objects.filter(owner=alice).exists()  # made, not asked for the password

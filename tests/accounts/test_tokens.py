@@ -1,10 +1,11 @@
-"""Personal access tokens in Settings: made after the password is given again, shown once,
-kept only as a hash, revoked at once."""
+"""Personal access tokens in Settings: made after the password is given again, shown once on
+the tokens page's own address, kept only as a hash, revoked at once."""
 
 import hashlib
 import re
 import uuid
 
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -13,9 +14,9 @@ from accounts.services import token_create
 from tests.conftest import PASSWORD, reauthenticate
 
 
-def make(client: Client, **data: str) -> object:
+def make(client: Client, *, follow: bool = False, **data: str) -> HttpResponse:
     form = {"name": "Phone shortcut", "scope": "write", "expires": "90", "once": str(uuid.uuid4())}
-    return client.post(reverse("accounts:tokens"), form | data)
+    return client.post(reverse("accounts:tokens"), form | data, follow=follow)
 
 
 def shown_secret(html: str) -> str:
@@ -27,18 +28,24 @@ def test_making_a_token_asks_for_the_password_again(alice_client: Client, alice:
     asked = make(alice_client)
     assert asked.url.startswith(reverse("account_reauthenticate"))
     assert not AccessToken.objects.exists()
-    shown = alice_client.post(asked.url, {"password": PASSWORD})
-    # The form sent before is carried on once the password is confirmed.
-    assert shown.status_code == 200
+    shown = alice_client.post(asked.url, {"password": PASSWORD}, follow=True)
+    # The form sent before is carried on once the password is confirmed, and the browser ends
+    # on the tokens page's own address (not allauth's), where the secret shows once.
+    assert shown.redirect_chain == [(reverse("accounts:tokens"), 302)]
+    assert shown.request["PATH_INFO"] == reverse("accounts:tokens")
     secret = shown_secret(shown.text)
     assert AccessToken.objects.get().name == "Phone shortcut"
     api = Client().get("/api/v1/people", headers={"Authorization": f"Bearer {secret}"})
     assert api.status_code == 200
+    assert secret not in alice_client.get(reverse("accounts:tokens")).text
 
 
 def test_a_token_is_shown_once_and_stored_only_as_a_hash(alice_client: Client, alice: User):
     reauthenticate(alice_client)
-    response = make(alice_client, scope="read", expires="")
+    made = make(alice_client, scope="read", expires="")
+    assert made.url == reverse("accounts:tokens")  # after a POST, a GET: a reload sends nothing
+    assert made["Cache-Control"].startswith("max-age=0")
+    response = alice_client.get(made.url)
     assert response["Cache-Control"].startswith("max-age=0")
     secret = shown_secret(response.text)
     token = AccessToken.objects.get()
@@ -48,20 +55,32 @@ def test_a_token_is_shown_once_and_stored_only_as_a_hash(alice_client: Client, a
     assert secret not in again.text
     assert "Phone shortcut" in again.text
     assert "Never used." in again.text
+    assert secret not in str(dict(alice_client.session))  # kept only until it showed
 
 
 def test_sending_the_form_twice_makes_one_token(alice_client: Client, alice: User):
     reauthenticate(alice_client)
     key = str(uuid.uuid4())
     make(alice_client, once=key)
+    # A double click: the browser follows the second answer, and still sees the secret once.
     again = make(alice_client, once=key)
-    assert again.status_code == 302
+    assert again.url == reverse("accounts:tokens")
+    page = alice_client.get(again.url)
+    secret = shown_secret(page.text)
+    assert "already made" not in page.text
+    assert AccessToken.objects.count() == 1
+    # Sent again once it showed: the secret is kept nowhere, and the page says so.
+    late = make(alice_client, once=key, follow=True)
+    assert "That token was already made; its secret showed only once." in late.text
+    assert secret not in late.text
     assert AccessToken.objects.count() == 1
 
 
-def test_a_token_without_a_name_is_refused_beside_the_field(alice_client: Client):
-    reauthenticate(alice_client)
+def test_a_token_without_a_name_is_refused_beside_the_field_without_asking(
+    alice_client: Client,
+):
     response = make(alice_client, name="")
+    assert response.status_code == 200
     assert 'id="id_name_error"' in response.text
     assert not AccessToken.objects.exists()
 

@@ -1,7 +1,8 @@
 """Accounts you can trust, in a real browser: sign up, turn on an authenticator app, log in
 with a code and once with a recovery code; add a passkey and log in with it alone (Chromium's
-virtual authenticator); see the devices signed in; make a token. On a phone and a desktop,
-and the pages in German."""
+virtual authenticator); see the devices signed in; make a token, not asked for the password
+just given at login, and after giving it again end on the tokens page. On a phone and a
+desktop, and the pages in German."""
 
 import datetime
 import re
@@ -16,7 +17,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import AccessToken, User
-from tests.browser.conftest import screenshot, serious_accessibility_violations
+from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
 from tests.conftest import PASSWORD
 
 
@@ -152,6 +153,12 @@ def test_add_a_passkey_and_log_in_with_it_alone(
     page.get_by_role("button", name="Sign in with a passkey").click()
     expect(page.get_by_role("link", name="Settings")).to_be_visible()
     assert User.objects.get(email=email).last_login is not None
+    # The passkey just given counts: a token is made without asking for the password.
+    page.goto(f"{live_server.url}/account/tokens/")
+    page.get_by_label("Name").fill("Shortcut")
+    page.get_by_role("button", name="Make token").click()
+    expect(page.get_by_label("Token", exact=True)).to_have_value(re.compile(r"^knot_"))
+    expect(page.get_by_role("heading", name="Confirm Access")).to_have_count(0)
 
 
 def test_sessions_and_a_token_in_english_and_german(
@@ -168,8 +175,9 @@ def test_sessions_and_a_token_in_english_and_german(
     page.get_by_label("Name").fill("Phone shortcut")
     page.get_by_text("Read and write").click()
     page.get_by_role("button", name="Make token").click()
-    confirm_password(page)
+    # Just logged in with the password: it counts as given, and is not asked for again.
     secret = page.get_by_label("Token", exact=True).input_value()
+    expect(page.get_by_role("heading", name="Confirm Access")).to_have_count(0)
     assert re.fullmatch(r"knot_[\w-]{43}", secret)
     screenshot(page, "token-made")
     assert serious_accessibility_violations(page) == []
@@ -189,3 +197,23 @@ def test_sessions_and_a_token_in_english_and_german(
     expect(page.locator(".tokens strong")).to_have_text("Phone shortcut")
     expect(page.get_by_text("Noch nie benutzt.")).to_be_visible()
     screenshot(page, "tokens-de")
+
+
+def test_a_token_made_after_the_password_shows_on_the_tokens_page(
+    page: Page, live_server: LiveServer, alice: User
+):
+    log_in(page, live_server, alice)  # a session in which no password was given
+    page.goto(f"{live_server.url}/account/tokens/")
+    page.get_by_label("Name").fill("Laptop script")
+    page.get_by_role("button", name="Make token").click()
+    confirm_password(page)
+    # The address bar ends at the tokens page, not allauth's page that asked.
+    expect(page).to_have_url(f"{live_server.url}/account/tokens/")
+    secret = page.get_by_label("Token", exact=True)
+    expect(secret).to_have_value(re.compile(r"^knot_[\w-]{43}$"))
+    expect(page.locator(".tokens strong")).to_have_text("Laptop script")
+    screenshot(page, "token-after-password")
+    page.reload()  # a GET: nothing is sent again, and the secret is gone
+    expect(page.locator(".tokens strong")).to_have_text("Laptop script")
+    expect(page.get_by_label("Token", exact=True)).to_have_count(0)
+    assert AccessToken.objects.filter(owner=alice).count() == 1
