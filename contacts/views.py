@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from common.forms import paged_after
 from common.ownership import get_owned_or_404
 from common.responses import form_page
 from common.search import Fold, folded
@@ -39,9 +40,9 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     form = PersonFilterForm(request.GET, owner=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     people = Person.objects.for_user(request.user).filtered(**filters).prefetch_related("tags")
-    after = request.GET.get("after", "")
-    if after.isdigit():
-        people = people.after(int(after))
+    after = paged_after(request.GET)
+    if after:
+        people = people.after(after)
     # One more than a page tells whether there is a next one, without counting them all.
     shown = list(people[: PAGE_SIZE + 1])
     template = "contacts/person_list.html"
@@ -51,7 +52,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
         "form": form,
         "people": shown[:PAGE_SIZE],
         "next_after": shown[PAGE_SIZE - 1].pk if len(shown) > PAGE_SIZE else None,
-        "paged": after.isdigit(),
+        "paged": after is not None,
         "filtering": any(value not in (None, "") for value in filters.values()),
     }
     return render(request, template, context)

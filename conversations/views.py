@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.forms import paged_after
 from common.ownership import get_owned_or_404
 from common.responses import TIMELINE_CHANGED, form_page, safe_next, saved
 from common.types import AuthedRequest
@@ -46,10 +47,10 @@ def conversation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     conversation = get_owned_or_404(
         Conversation.objects.prefetch_related("people"), request.user, pk=pk
     )
-    after = request.GET.get("after", "")
+    after = paged_after(request.GET)
     stories = list(
         conversation.stories.select_related("person")
-        .filter(pk__gt=int(after) if after.isdigit() else 0)
+        .filter(pk__gt=after or 0)
         .order_by("pk")[: STORIES_PAGE + 1]
     )
     context = {

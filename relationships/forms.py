@@ -54,6 +54,14 @@ class CadenceForm(forms.ModelForm[Person]):
         labels = {"cadence_days": gettext_lazy("Every (days)")}
 
 
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, strip=True)
+
+    def clean_q(self) -> str:
+        # However much was pasted, the first words are what is looked for.
+        return str(self.cleaned_data["q"])[:200]
+
+
 class TravellingForm(forms.Form):
     city = forms.CharField(
         label=gettext_lazy("Travelling to"),

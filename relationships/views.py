@@ -17,7 +17,13 @@ from common.types import AuthedRequest
 from connections.views import section_context, with_introduction
 from contacts.models import Occurrence, Person, PersonDate
 from conversations.services import touch_record
-from relationships.forms import CadenceForm, MergeForm, SnoozeForm, TravellingForm
+from relationships.forms import (
+    CadenceForm,
+    MergeForm,
+    SearchForm,
+    SnoozeForm,
+    TravellingForm,
+)
 from relationships.services.brief import brief_for
 from relationships.services.merge import people_merge
 from relationships.services.reach_out import person_snooze, reach_out
@@ -65,7 +71,8 @@ def brief(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def search(request: AuthedRequest) -> HttpResponse:
-    text = request.GET.get("q", "").strip()[:200]
+    form = SearchForm(request.GET)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
     hits = search_everything(user=request.user, text=text) if text else []
     template = "relationships/search.html"
     if request.htmx.target == "search-results":

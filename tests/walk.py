@@ -6,12 +6,16 @@ A new model or a new view is covered without anyone remembering to add it: a mod
 fields that no seed makes fails `test_every_model_with_text_is_seeded`, and a URL whose argument
 names no seeded object fails the crawl."""
 
+import contextlib
 import datetime
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
+from unittest import mock
 from urllib.parse import urljoin, urlsplit
 
 from allauth.usersessions.models import UserSession
@@ -20,7 +24,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -254,6 +258,47 @@ class Response:
     content_type: str
     headers: dict[str, str]
     body: str
+    # The query parameters the view read; ANY_NAME when it read them all (their values, say).
+    read: set[str] = field(default_factory=set)
+
+
+ANY_NAME = "*"
+
+
+@contextmanager
+def reads_of_query_parameters() -> Iterator[set[str]]:
+    """Note the name of every query parameter a view reads, however it reads it: directly,
+    through a form, or by going through all of them."""
+    read: set[str] = set()
+
+    def by_name(method: Callable[..., Any]) -> Callable[..., Any]:
+        def reading(self: QueryDict, key: str, *args: Any) -> Any:
+            read.add(key)
+            return method(self, key, *args)
+
+        return reading
+
+    def all_of(method: Callable[..., Any]) -> Callable[..., Any]:
+        def reading(self: QueryDict, *args: Any) -> Any:
+            read.add(ANY_NAME)
+            return method(self, *args)
+
+        return reading
+
+    patches = [
+        *(
+            mock.patch.object(QueryDict, name, by_name(getattr(QueryDict, name)))
+            for name in ("__getitem__", "get", "getlist", "__contains__")
+        ),
+        *(
+            mock.patch.object(QueryDict, name, all_of(getattr(QueryDict, name)))
+            for name in ("items", "values", "lists", "__iter__")
+        ),
+    ]
+    with contextlib.ExitStack() as stack:
+        for patch in patches:
+            stack.enter_context(patch)
+        yield read
 
 
 def crawl(client: Client, urls: list[str], limit: int = 400) -> list[Response]:
@@ -269,11 +314,20 @@ def crawl(client: Client, urls: list[str], limit: int = 400) -> list[Response]:
             continue
         seen.add((url, target))
         headers = {} if target is None else {"HX-Request": "true", "HX-Target": target}
-        response = client.get(url, headers=headers)
+        with reads_of_query_parameters() as read:
+            response = client.get(url, headers=headers)
         content_type = response.get("Content-Type", "")
         body = content_of(response).decode(errors="replace") if "text" in content_type else ""
         responses.append(
-            Response(url, target, response.status_code, content_type, dict(response.headers), body)
+            Response(
+                url,
+                target,
+                response.status_code,
+                content_type,
+                dict(response.headers),
+                body,
+                set(read),
+            )
         )
         if "text/html" in content_type:
             parser = Links()
