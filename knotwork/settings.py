@@ -283,6 +283,19 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Scheduled backups: off unless BACKUP_DIR names a folder. Each night one archive goes there
+# (encrypted with BACKUP_PASSPHRASE when it is set), and only the newest of each of the last few
+# days and weeks are kept. `manage.py backup` and `restore` work either way.
+BACKUP_DIR = os.environ.get("BACKUP_DIR", "")
+BACKUP_PASSPHRASE = os.environ.get("BACKUP_PASSPHRASE", "")
+BACKUP_KEEP_DAILY = envint("BACKUP_KEEP_DAILY", 7)
+BACKUP_KEEP_WEEKLY = envint("BACKUP_KEEP_WEEKLY", 4)
+if BACKUP_DIR:
+    CELERY_BEAT_SCHEDULE["backup"] = {
+        "task": "knotwork.tasks.backup",
+        "schedule": crontab(minute=15, hour=envint("BACKUP_HOUR", 3)),
+    }
+
 # Production hardening, switched on whenever DEBUG is off.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
