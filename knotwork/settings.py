@@ -192,6 +192,9 @@ if OIDC_ISSUER_URL:
         ],
     }
 
+# /healthz: answers a minute per client address; more get 429.
+HEALTHZ_RATE_LIMIT_PER_MINUTE = envint("HEALTHZ_RATE_LIMIT_PER_MINUTE", 30)
+
 # The JSON API for personal access tokens: requests a minute per token.
 API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", 60)
 
