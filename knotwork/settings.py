@@ -9,6 +9,8 @@ from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from knotwork.sentry import sentry_init
+
 # Lets forms and querysets be subscripted at run time, as the type hints write them.
 django_stubs_ext.monkeypatch()
 
@@ -323,6 +325,10 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+
+# Error reports to Sentry or GlitchTip: off unless SENTRY_DSN is set, and scrubbed of personal
+# data when on (knotwork/sentry.py).
+sentry_init(dsn=os.environ.get("SENTRY_DSN", ""))
 
 LOGGING = {
     "version": 1,
