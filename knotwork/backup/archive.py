@@ -142,13 +142,15 @@ def archive_extract(*, path: Path, member: str, to: Path) -> None:
 
 
 def archive_extract_media(*, path: Path, media_root: Path) -> None:
-    """Put every media file back in place, as the app's own files (private, as it writes them)."""
+    """Put every media file back in place, as private as the app writes them (settings.STORAGES)."""
     with tarfile.open(path, "r:") as tar:
         for member in tar:
             if member.name.startswith(f"{MEDIA}/"):
                 member.name = member.name.removeprefix(f"{MEDIA}/")
                 member.mode = 0o600
                 tar.extract(member, media_root, filter="data")
+    for folder in [media_root, *(p for p in media_root.rglob("*") if p.is_dir())]:
+        folder.chmod(0o700)
 
 
 def is_sealed(path: Path) -> bool:

@@ -32,7 +32,7 @@ def _candidates(name: str) -> list[Path]:
     return [Path(path) for path in dict.fromkeys(found) if path and os.access(path, os.X_OK)]
 
 
-def _major(tool: Path) -> int:
+def tool_major(tool: Path) -> int:
     """The major version a tool says it is: "pg_dump (PostgreSQL) 18.1 (Debian 18.1-1)" is 18."""
     said = subprocess.run(  # noqa: S603 -- a PostgreSQL tool found above, no shell
         [tool, "--version"], capture_output=True, text=True, check=True
@@ -43,7 +43,7 @@ def _major(tool: Path) -> int:
 
 def tool_for(name: str, *, server: int) -> Path:
     """The installed `name` closest in version to the server without being older."""
-    versions = {path: _major(path) for path in _candidates(name)}
+    versions = {path: tool_major(path) for path in _candidates(name)}
     fitting = sorted((major, str(path)) for path, major in versions.items() if major >= server)
     if not fitting:
         seen = ", ".join(f"{major} ({path})" for path, major in versions.items()) or "none"
@@ -81,7 +81,7 @@ def database_dump(*, to: Path, snapshot: str, using: str) -> str:
     back by pg_restore). Returns the pg_dump version used."""
     pg_dump = tool_for("pg_dump", server=server_major(using=using))
     _run([pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={to}"], using=using)
-    return str(_major(pg_dump))
+    return str(tool_major(pg_dump))
 
 
 def database_restore(*, dump: Path, using: str) -> None:

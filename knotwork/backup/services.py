@@ -76,7 +76,8 @@ def backup_create(*, folder: Path, passphrase: str = "", using: str = DEFAULT_DB
                 rows=_rows(using),
                 postgres=server,
             )
-            database_dump(to=work / DATABASE, snapshot=snapshot, using=using)
+            dumped_by = database_dump(to=work / DATABASE, snapshot=snapshot, using=using)
+            manifest.postgres = f"{server}, pg_dump {dumped_by}"
         plain = work / "backup.tar"
         archive_write(
             to=plain, dump=work / DATABASE, media_root=Path(settings.MEDIA_ROOT), manifest=manifest
@@ -86,6 +87,7 @@ def backup_create(*, folder: Path, passphrase: str = "", using: str = DEFAULT_DB
             archive_seal(plain=plain, to=whole, passphrase=passphrase)
         else:
             plain.rename(whole)
+        whole.chmod(0o600)  # as private as the database it holds
         with whole.open("rb") as file:
             os.fsync(file.fileno())
         whole.replace(folder / name)

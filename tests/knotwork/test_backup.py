@@ -16,7 +16,7 @@ from django.db.utils import load_backend
 
 from knotwork.backup import services
 from knotwork.backup.archive import BackupError, archive_verify
-from knotwork.backup.postgres import tool_for
+from knotwork.backup.postgres import tool_for, tool_major
 from knotwork.backup.services import backup_create, backup_restore
 from relationships.models import JobRun
 from tests.factories import (
@@ -109,6 +109,8 @@ def test_a_backup_restores_every_row_and_photo_into_a_fresh_database(
     assert contents(restored) == before
     assert files(empty_media) == photos
     assert len(photos) == 4  # two people, a large photo and a thumbnail each
+    assert archive.stat().st_mode & 0o777 == 0o600
+    assert {p.stat().st_mode & 0o777 for p in empty_media.rglob("*")} == {0o600, 0o700}
     assert manifest.rows["contacts_person"] == 4  # with the one Helga is linked to
     assert JobRun.objects.get(name="backup").failures == 0
 
@@ -238,6 +240,8 @@ def test_the_last_release_s_archive_restores_and_is_migrated_forward(
 
 def test_pg_dump_is_at_least_the_server_s_version():
     assert tool_for("pg_dump", server=12).name == "pg_dump"
+    # Here the machine's tools are PostgreSQL 15's; 18's come with the embedded PostgreSQL.
+    assert tool_major(tool_for("pg_restore", server=18)) >= 18
     with pytest.raises(BackupError, match="pg_dump 99 or newer is needed"):
         tool_for("pg_dump", server=99)
 
