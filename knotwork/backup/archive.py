@@ -143,6 +143,7 @@ def archive_extract(*, path: Path, member: str, to: Path) -> None:
 
 def archive_extract_media(*, path: Path, media_root: Path) -> None:
     """Put every media file back in place, as private as the app writes them (settings.STORAGES)."""
+    media_root.mkdir(parents=True, exist_ok=True)
     with tarfile.open(path, "r:") as tar:
         for member in tar:
             if member.name.startswith(f"{MEDIA}/"):

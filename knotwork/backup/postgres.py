@@ -57,13 +57,15 @@ def tool_for(name: str, *, server: int) -> Path:
 def libpq_environment(*, using: str) -> dict[str, str]:
     """The connection as libpq's variables: the password never shows in the process list."""
     database: dict[str, Any] = connections[using].settings_dict
+    # A socket folder comes as OPTIONS' host (the embedded PostgreSQL's "?host=/path").
+    options = database.get("OPTIONS", {})
     given = {
-        "PGHOST": database.get("HOST"),
-        "PGPORT": database.get("PORT"),
+        "PGHOST": database.get("HOST") or options.get("host"),
+        "PGPORT": database.get("PORT") or options.get("port"),
         "PGUSER": database.get("USER"),
         "PGPASSWORD": database.get("PASSWORD"),
         "PGDATABASE": database["NAME"],
-        "PGSSLMODE": database.get("OPTIONS", {}).get("sslmode"),
+        "PGSSLMODE": options.get("sslmode"),
     }
     return {**os.environ, **{key: str(value) for key, value in given.items() if value}}
 

@@ -16,7 +16,7 @@ from django.db.utils import load_backend
 
 from knotwork.backup import services
 from knotwork.backup.archive import BackupError, archive_verify
-from knotwork.backup.postgres import tool_for, tool_major
+from knotwork.backup.postgres import libpq_environment, tool_for, tool_major
 from knotwork.backup.services import backup_create, backup_restore
 from relationships.models import JobRun
 from tests.factories import (
@@ -278,3 +278,19 @@ def test_the_commands_take_the_passphrase_from_the_environment_only(
     call_command("restore", str(archive), database=restored, stdout=said)
 
     assert "4 people and 4 files, migrated to this version" in said.getvalue()
+
+
+def test_pg_dump_connects_as_the_app_does_with_the_password_out_of_sight():
+    """A socket folder given as ?host=/path (the embedded PostgreSQL's address) reaches libpq."""
+    settings_dict = {**connection.settings_dict, "HOST": "", "PASSWORD": "s3cret"}
+    settings_dict["OPTIONS"] = {"host": "/run/postgresql", "sslmode": "require"}
+    wrapper = load_backend(connection.settings_dict["ENGINE"]).DatabaseWrapper
+    connections["socket"] = wrapper(settings_dict, "socket")
+    try:
+        env = libpq_environment(using="socket")
+    finally:
+        del connections["socket"]
+
+    assert env["PGHOST"] == "/run/postgresql"
+    assert env["PGSSLMODE"] == "require"
+    assert env["PGPASSWORD"] == "s3cret"  # in the environment, not among the arguments
