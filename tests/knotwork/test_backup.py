@@ -3,6 +3,9 @@ back row for row and every photo byte for byte; a damaged, newer or wrongly unlo
 refused before anything is written."""
 
 import io
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +16,9 @@ from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.utils import load_backend
+from django.utils import timezone
 
+from knotwork import tasks
 from knotwork.backup import services
 from knotwork.backup.archive import BackupError, archive_verify
 from knotwork.backup.postgres import libpq_environment, tool_for, tool_major
@@ -30,7 +35,8 @@ from tests.factories import (
     with_photo,
 )
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "backups"
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data" / "backups"
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -294,3 +300,34 @@ def test_pg_dump_connects_as_the_app_does_with_the_password_out_of_sight():
     assert env["PGHOST"] == "/run/postgresql"
     assert env["PGSSLMODE"] == "require"
     assert env["PGPASSWORD"] == "s3cret"  # in the environment, not among the arguments
+
+
+def test_the_nightly_job_backs_up_into_backup_dir_and_trims_it(
+    account: Path, settings: Any, tmp_path: Path
+):
+    settings.BACKUP_DIR = str(tmp_path)
+    settings.BACKUP_KEEP_DAILY, settings.BACKUP_KEEP_WEEKLY = 1, 0
+    (tmp_path / "knotwork-2026-01-01T031500Z.tar").write_bytes(b"an old one")
+    JobRun.objects.create(name="backup", finished_at=timezone.now(), failures=3)
+
+    made = Path(tasks.backup.delay().get())
+
+    assert [path.name for path in tmp_path.glob("knotwork-*")] == [made.name]
+    assert archive_verify(path=made).rows["contacts_person"] == 4
+    assert JobRun.objects.get(name="backup").failures == 0
+
+
+def test_the_nightly_job_is_scheduled_only_with_backup_dir():
+    script = "from django.conf import settings; print('backup' in settings.CELERY_BEAT_SCHEDULE)"
+    said = [
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", script],
+            cwd=ROOT,
+            env={**os.environ, "BACKUP_DIR": folder},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()[-1]
+        for folder in ("", "/backups")
+    ]
+    assert said == ["False", "True"]
