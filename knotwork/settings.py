@@ -9,6 +9,8 @@ from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from knotwork.sentry import sentry_init
+
 # Lets forms and querysets be subscripted at run time, as the type hints write them.
 django_stubs_ext.monkeypatch()
 
@@ -114,6 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "knotwork.context_processors.version",
             ],
         },
     },
@@ -191,6 +194,9 @@ if OIDC_ISSUER_URL:
             }
         ],
     }
+
+# /healthz: answers a minute per client address; more get 429.
+HEALTHZ_RATE_LIMIT_PER_MINUTE = envint("HEALTHZ_RATE_LIMIT_PER_MINUTE", 30)
 
 # The JSON API for personal access tokens: requests a minute per token.
 API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", 60)
@@ -283,6 +289,19 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Scheduled backups: off unless BACKUP_DIR names a folder. Each night one archive goes there
+# (encrypted with BACKUP_PASSPHRASE when it is set), and only the newest of each of the last few
+# days and weeks are kept. `manage.py backup` and `restore` work either way.
+BACKUP_DIR = os.environ.get("BACKUP_DIR", "")
+BACKUP_PASSPHRASE = os.environ.get("BACKUP_PASSPHRASE", "")
+BACKUP_KEEP_DAILY = envint("BACKUP_KEEP_DAILY", 7)
+BACKUP_KEEP_WEEKLY = envint("BACKUP_KEEP_WEEKLY", 4)
+if BACKUP_DIR:
+    CELERY_BEAT_SCHEDULE["backup"] = {
+        "task": "knotwork.tasks.backup",
+        "schedule": crontab(minute=15, hour=envint("BACKUP_HOUR", 3)),
+    }
+
 # Production hardening, switched on whenever DEBUG is off.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
@@ -315,6 +334,10 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+
+# Error reports to Sentry or GlitchTip: off unless SENTRY_DSN is set, and scrubbed of personal
+# data when on (knotwork/sentry.py).
+sentry_init(dsn=os.environ.get("SENTRY_DSN", ""))
 
 LOGGING = {
     "version": 1,

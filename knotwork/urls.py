@@ -6,6 +6,7 @@ There is deliberately no admin site: each account is private, even from whoever 
 from django.urls import include, path
 
 from api.urls import urls as api_urls
+from knotwork.health import healthz
 from relationships import views as relationships_views
 
 urlpatterns = [
@@ -22,4 +23,5 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("account/", include("allauth.urls")),
     path("api/v1/", api_urls),
+    path("healthz", healthz, name="healthz"),
 ]

@@ -1,9 +1,11 @@
 """Relationship muscles, as the background job last computed them, and the job's health."""
 
+import datetime
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.ownership import OwnedQuerySet
@@ -56,7 +58,8 @@ class Muscle(models.Model):
 
 
 class JobRun(models.Model):
-    """When a background job last finished, for the health line on the home page."""
+    """When a background job last finished, for the health line on the home page and /healthz.
+    `failures` counts the runs that failed since (the backup's) or within it (the muscles')."""
 
     name = models.CharField(max_length=50, primary_key=True)
     finished_at = models.DateTimeField()
@@ -64,3 +67,14 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def overdue(self) -> bool:
+        """A job on a fixed schedule is overdue once twice its interval has passed since it
+        last finished: the hourly muscles after two hours, the nightly backup (when
+        BACKUP_DIR schedules it) after two days. The digest runs only when one is due."""
+        every = {"muscles": datetime.timedelta(hours=1)}
+        if settings.BACKUP_DIR:
+            every["backup"] = datetime.timedelta(days=1)
+        interval = every.get(self.name)
+        return interval is not None and timezone.now() - self.finished_at > 2 * interval

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     BooleanField,
@@ -111,6 +112,10 @@ class ReachOutPage:
     jobs: dict[str, JobRun]
     # The dates of the next four weeks whose people are not on the list above.
     coming_up: list[Occurrence] = field(default_factory=list)
+
+    @property
+    def backups_scheduled(self) -> bool:
+        return bool(settings.BACKUP_DIR)
 
 
 def _contacts_since(people: set[int], since: datetime.date) -> dict[int, list[datetime.date]]:

@@ -239,6 +239,32 @@ def test_the_health_line_says_when_the_job_last_ran(alice_client: Client, alice:
     assert "Relationships last updated 12\xa0minutes ago." in alice_client.get(reverse("home")).text
 
 
+def test_the_health_line_says_when_the_last_backup_ran(
+    alice_client: Client, alice: User, settings: object
+):
+    settings.BACKUP_DIR = "/backups"  # type: ignore[attr-defined]
+    assert "No backup yet." in alice_client.get(reverse("home")).text
+    run = JobRun.objects.create(name="backup", finished_at=NOW - datetime.timedelta(hours=5))
+    assert "Last backup 5\xa0hours ago." in alice_client.get(reverse("home")).text
+
+    run.finished_at = NOW - datetime.timedelta(days=3)
+    run.save()
+    assert (
+        "The last backup was 3\xa0days ago: one is overdue."
+        in alice_client.get(reverse("home")).text
+    )
+
+    run.failures = 2
+    run.save()
+    assert "The last 2 backups failed: see the worker" in alice_client.get(reverse("home")).text
+
+
+def test_without_scheduled_backups_the_health_line_judges_none(alice_client: Client, alice: User):
+    assert "backup" not in alice_client.get(reverse("home")).text
+    JobRun.objects.create(name="backup", finished_at=NOW - datetime.timedelta(days=30))
+    assert "Last backup 4\xa0weeks, 2\xa0days ago." in alice_client.get(reverse("home")).text
+
+
 def test_an_empty_home_page_says_what_to_do(alice_client: Client, alice: User):
     assert "Nobody has gone quiet" in alice_client.get(reverse("home")).text
 
