@@ -1,6 +1,7 @@
 """Shared fixtures: alice owns the data, bob is the stranger who must never see it."""
 
 import os
+from collections.abc import Iterator
 
 import dj_database_url
 import pytest
@@ -12,6 +13,7 @@ from django.urls import reverse
 from accounts.models import User
 from knotwork.celery import app as celery_app
 from knotwork.embedded_db import ensure_database_url
+from tests.clock import moved_clock
 from tests.factories import UserFactory
 
 PASSWORD = "correct horse battery staple"
@@ -25,6 +27,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
         django_settings.DATABASES["default"].update(
             dj_database_url.parse(os.environ["DATABASE_URL"])
         )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clock() -> Iterator[None]:
+    """KNOTWORK_TEST_CLOCK moves the whole run's clock far from today (see tests/clock.py)."""
+    with moved_clock():
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -56,6 +56,7 @@ class Worker:
             [
                 sys.executable,
                 "-m",
+                "tests.clock",  # on the run's clock, however far it was moved
                 "celery",
                 "-A",
                 "knotwork",
@@ -181,8 +182,9 @@ class Sender:
             [
                 sys.executable,
                 "-c",
-                "import django; django.setup(); "
-                "from digest.services import digests_send_due; print(digests_send_due())",
+                "import django; django.setup(); from tests.clock import moved_clock\n"
+                "from digest.services import digests_send_due\n"
+                "with moved_clock(): print(digests_send_due())",
             ],
             cwd=ROOT,
             env={**env, "DJANGO_SETTINGS_MODULE": "knotwork.settings"},
