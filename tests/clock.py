@@ -27,17 +27,25 @@ def moved_clock() -> contextlib.AbstractContextManager[object]:
     """Travel to the asked-for moment, ticking; nothing when none is asked for."""
     if offset := os.environ.get(OFFSET):
         zone, seconds = offset.split()
-        start = datetime.datetime.now(zoneinfo.ZoneInfo(zone))
+        start = _real_now(zoneinfo.ZoneInfo(zone))
         start += datetime.timedelta(seconds=float(seconds))
     elif moment := os.environ.get(CLOCK):
         local, zone = moment.split()
         start = datetime.datetime.fromisoformat(local).replace(tzinfo=zoneinfo.ZoneInfo(zone))
-        ahead = start - datetime.datetime.now(datetime.UTC)
+        ahead = start - _real_now(datetime.UTC)
         os.environ[OFFSET] = f"{zone} {ahead.total_seconds()}"
     else:
         return contextlib.nullcontext()
     # A ZoneInfo destination moves the process's local time zone there too.
     return time_machine.travel(start, tick=True)
+
+
+def _real_now(zone: datetime.tzinfo) -> datetime.datetime:
+    """The real time, even from inside a run whose clock is already moved."""
+    hatch = time_machine.escape_hatch
+    return (
+        hatch.datetime.datetime.now(zone) if hatch.is_travelling() else datetime.datetime.now(zone)
+    )
 
 
 if __name__ == "__main__":

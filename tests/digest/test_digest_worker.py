@@ -24,8 +24,10 @@ from tests.factories import PersonFactory, UserFactory
 from tests.smtp import Sink, SMTPServer, free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-# A database of Redis's own for these tests, emptied first, so no stale task is picked up.
-BROKER = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# A database of Redis's own for these tests, emptied first, so no stale task is picked up; one
+# for each process of a parallel run (gw0, gw1, ...), counting down from 15.
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+BROKER = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - WORKER}")
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
