@@ -154,11 +154,3 @@ class ReachOutOut(Schema):
     last_contact_on: datetime.date | None
     reason: str
     starter: str
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FormErrorsOut(Schema):
-    errors: dict[str, list[dict[str, str]]]

@@ -7,18 +7,17 @@ from typing import Any
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from api.auth import TokenRequest, require_write
+from api.errors import ANY, CHECKED, CREATES, ONE_PERSON, WRITES
 from api.schemas import (
     CaptureIn,
     CaptureOut,
     CaughtUpOut,
     ConversationIn,
     ConversationOut,
-    ErrorOut,
-    FormErrorsOut,
     PersonDetailOut,
     PersonOut,
     ReachOutOut,
@@ -70,7 +69,7 @@ class PeopleFilter(Schema):
     q: str = ""
 
 
-@router.get("/people", response=list[PersonOut], summary="People, by name")
+@router.get("/people", response={200: list[PersonOut]} | CHECKED, summary="People, by name")
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=200)
 def people_list(request: TokenRequest, filters: Query[PeopleFilter]) -> Any:
     """Everyone not archived, in name order; `q` matches part of a name, spark, where you met,
@@ -78,7 +77,7 @@ def people_list(request: TokenRequest, filters: Query[PeopleFilter]) -> Any:
     return Person.objects.for_user(request.auth.owner).filtered(q=filters.q[:200])
 
 
-@router.get("/people/{person_id}", response={200: PersonDetailOut, 404: ErrorOut})
+@router.get("/people/{person_id}", response={200: PersonDetailOut} | ONE_PERSON)
 def person_detail(request: TokenRequest, person_id: int) -> Any:
     """One person, with their tags, how to reach them and their dates."""
     return get_owned_or_404(
@@ -90,7 +89,7 @@ def person_detail(request: TokenRequest, person_id: int) -> Any:
 
 @router.post(
     "/people/{person_id}/caught-up",
-    response={200: CaughtUpOut, 201: CaughtUpOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: CaughtUpOut, 201: CaughtUpOut} | WRITES,
     summary="We caught up",
 )
 def caught_up(request: TokenRequest, person_id: int) -> Any:
@@ -98,23 +97,15 @@ def caught_up(request: TokenRequest, person_id: int) -> Any:
     require_write(request)
     person = get_owned_or_404(Person, request.auth.owner, pk=person_id)
     touch, created = touch_record(person=person)
-    return 201 if created else 200, {
-        "person": person.pk,
-        "happened_on": touch.happened_on,
-        "created": created,
-    }
+    return Status(
+        201 if created else 200,
+        {"person": person.pk, "happened_on": touch.happened_on, "created": created},
+    )
 
 
 @router.post(
     "/conversations",
-    response={
-        200: ConversationOut,
-        201: ConversationOut,
-        400: FormErrorsOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-    },
+    response={200: ConversationOut, 201: ConversationOut} | CREATES,
 )
 def conversation_create(request: TokenRequest, payload: ConversationIn) -> Any:
     """A conversation with one or more of your people, and the stories they told in it. Sent
@@ -134,7 +125,7 @@ def conversation_create(request: TokenRequest, payload: ConversationIn) -> Any:
         person=people[0],
     )
     if not form.is_valid():
-        return 400, {"errors": form.errors.get_json_data()}
+        return Status(400, {"errors": form.errors.get_json_data()})
 
     def record() -> Conversation:
         conversation = form.save()
@@ -158,23 +149,16 @@ def conversation_create(request: TokenRequest, payload: ConversationIn) -> Any:
             create=record,
         )
     except FormErrors as refused:
-        return 400, {"errors": refused.errors}
+        return Status(400, {"errors": refused.errors})
     except KeySpent as spent:
-        return 409, {"detail": str(spent.message)}
+        return Status(409, {"detail": str(spent.message)})
     prefetch_related_objects([conversation], "people", "stories")
-    return 201 if created else 200, conversation
+    return Status(201 if created else 200, conversation)
 
 
 @router.post(
     "/capture",
-    response={
-        200: CaptureOut,
-        201: CaptureOut,
-        400: FormErrorsOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-    },
+    response={200: CaptureOut, 201: CaptureOut} | CREATES,
 )
 def capture(request: TokenRequest, payload: CaptureIn) -> Any:
     """The capture page's entry, for a phone shortcut: someone met just now, where, what drew
@@ -187,14 +171,16 @@ def capture(request: TokenRequest, payload: CaptureIn) -> Any:
     form = CaptureForm(blanks(data), owner=owner)
     recorded = form.is_valid() and form.save()
     if form.spent:
-        return 409, {"detail": str(form.spent.message)}
+        return Status(409, {"detail": str(form.spent.message)})
     if not recorded:
-        return 400, {"errors": form.errors.get_json_data()}
+        return Status(400, {"errors": form.errors.get_json_data()})
     person, created = recorded
-    return 201 if created else 200, {"created": created, "person": person}
+    return Status(201 if created else 200, {"created": created, "person": person})
 
 
-@router.get("/reach-out", response=list[ReachOutOut], summary="This week's reach-out list")
+@router.get(
+    "/reach-out", response={200: list[ReachOutOut]} | ANY, summary="This week's reach-out list"
+)
 def reach_out_list(request: TokenRequest) -> Any:
     """The few people to reach out to this week, each with why and how to start."""
     page = reach_out(user=request.auth.owner)
