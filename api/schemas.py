@@ -1,12 +1,15 @@
 """What the API takes and gives, as typed schemas; the OpenAPI description is made from them."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
 
 from conversations.models import Conversation
+
+# Every id is a PostgreSQL bigint: a number outside its range names no one.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class ChannelOut(Schema):
@@ -80,7 +83,7 @@ KEY_HELP = (
 
 
 class StoryIn(Schema):
-    person: int = Field(..., description="Who told it: one of the conversation's people.")
+    person: Id = Field(..., description="Who told it: one of the conversation's people.")
     text: str = Field(..., max_length=5000)
     topics: str = Field("", max_length=200)
     ask_on: datetime.date | None = Field(None, description="Makes it a follow-up.")
@@ -88,7 +91,7 @@ class StoryIn(Schema):
 
 class ConversationIn(Schema):
     key: str = Field(..., min_length=8, max_length=100, description=KEY_HELP)
-    people: list[int] = Field(..., min_length=1, max_length=30)
+    people: list[Id] = Field(..., min_length=1, max_length=30)
     kind: Conversation.Kind = Conversation.Kind.IN_PERSON
     happened_on: datetime.date | None = Field(None, description="Today when left out.")
     place: str = Field("", max_length=200)
@@ -127,7 +130,7 @@ class CaptureIn(Schema):
 
     key: str = Field(..., min_length=8, max_length=100, description=KEY_HELP)
     name: str = Field("", max_length=200, description="Who, when they are new.")
-    person: int | None = Field(None, description="Someone you already know, instead of a name.")
+    person: Id | None = Field(None, description="Someone you already know, instead of a name.")
     event: str = Field("", max_length=200, description="Where you met.")
     spark: str = Field("", max_length=1000)
     story: str = Field("", max_length=5000)

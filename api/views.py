@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from api.auth import TokenRequest, require_write
@@ -18,6 +18,7 @@ from api.schemas import (
     CaughtUpOut,
     ConversationIn,
     ConversationOut,
+    Id,
     PersonDetailOut,
     PersonOut,
     ReachOutOut,
@@ -35,6 +36,9 @@ router = Router()
 # Keys that are not a UUID (a shortcut's timestamp, say) name one all the same.
 KEY_NAMESPACE = uuid.UUID("5b4f4c3e-0a5e-4b9b-9b8e-6b6e6f74776b")
 PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+# Far beyond anyone's people, and its offset far inside what PostgreSQL can count to.
+MAX_PAGE = 10**6
 
 
 class FormErrors(Exception):
@@ -69,8 +73,17 @@ class PeopleFilter(Schema):
     q: str = ""
 
 
+class Pages(PageNumberPagination):
+    """Page numbers and sizes within bounds the schema states, rather than a page so far on
+    that its offset overflows the database."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
 @router.get("/people", response={200: list[PersonOut]} | CHECKED, summary="People, by name")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=200)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def people_list(request: TokenRequest, filters: Query[PeopleFilter]) -> Any:
     """Everyone not archived, in name order; `q` matches part of a name, spark, where you met,
     organisation, role or town, case and accents aside (as the people list does)."""
@@ -78,7 +91,7 @@ def people_list(request: TokenRequest, filters: Query[PeopleFilter]) -> Any:
 
 
 @router.get("/people/{person_id}", response={200: PersonDetailOut} | ONE_PERSON)
-def person_detail(request: TokenRequest, person_id: int) -> Any:
+def person_detail(request: TokenRequest, person_id: Path[Id]) -> Any:
     """One person, with their tags, how to reach them and their dates."""
     return get_owned_or_404(
         Person.objects.prefetch_related("tags", "channels", "dates"),
@@ -92,7 +105,7 @@ def person_detail(request: TokenRequest, person_id: int) -> Any:
     response={200: CaughtUpOut, 201: CaughtUpOut} | WRITES,
     summary="We caught up",
 )
-def caught_up(request: TokenRequest, person_id: int) -> Any:
+def caught_up(request: TokenRequest, person_id: Path[Id]) -> Any:
     """A minimal "we caught up" today: once a day for each person, however often it is sent."""
     require_write(request)
     person = get_owned_or_404(Person, request.auth.owner, pk=person_id)

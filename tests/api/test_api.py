@@ -151,6 +151,28 @@ def test_people_list_searches_and_pages(client: Client, alice: User, bob: User, 
     assert by_work["count"] == 1
 
 
+def test_pages_and_ids_have_bounds_the_schema_states(client: Client, alice: User, alice_reader):
+    PersonFactory(owner=alice)
+    parameters = {
+        (path, p["name"]): (p["schema"].get("minimum"), p["schema"].get("maximum"))
+        for path, methods in api.get_openapi_schema()["paths"].items()
+        for operation in methods.values()
+        for p in operation["parameters"]
+        if p["name"] != "q"
+    }
+    assert set(parameters.values()) == {(1, 10**6), (1, 200), (1, 2**63 - 1)}
+
+    def status(address: str) -> int:
+        return client.get(f"{API}{address}", headers=bearer(alice_reader)).status_code
+
+    # The last page's offset once overflowed PostgreSQL's bigint: a 500.
+    assert [status(f"/people?page={n}") for n in (10**6, 10**6 + 1, 10**20)] == [200, 422, 422]
+    assert [status(f"/people?page_size={n}") for n in (200, 201)] == [200, 422]
+    assert [status(f"/people/{n}") for n in (2**63 - 1, 2**63, 0)] == [404, 422, 422]
+    too_large = {"key": "k" * 10, "people": [2**63]}
+    assert post(client, "/conversations", alice_reader, too_large).status_code == 422
+
+
 def test_the_people_list_takes_a_fixed_number_of_queries(
     client: Client, alice: User, alice_reader: str, django_assert_num_queries
 ):
