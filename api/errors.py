@@ -44,7 +44,7 @@ MEANINGS = {
     "is not JSON), or, where a form reads the body, `errors` says what it refused, field by field.",
     401: "No token, or a wrong, expired or revoked one: all look alike.",
     403: "The token may only read.",
-    404: "The token's owner has no person with that id.",
+    404: "The token's owner has no person with that id (`detail` names one sent in the body).",
     409: "The key was already used with other details, for the other kind of entry, or for "
     "something since deleted. Send the entry with a new key.",
     422: "A parameter or the body does not fit this schema: `detail` lists each problem.",

@@ -5,9 +5,10 @@ import uuid
 from typing import Any
 
 from django.db.models import prefetch_related_objects
-from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from api.auth import TokenRequest, require_write
@@ -62,11 +63,24 @@ def blanks(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def owned_people(request: TokenRequest, ids: list[int]) -> list[Person]:
-    """The people with these ids, in the order given; anyone else's id is a 404."""
+    """The people with these ids, in the order given. An id the token's owner has no one by
+    (anyone else's, say) is a 404 that names it, so a script can tell which one was wrong."""
     found = Person.objects.for_user(request.auth.owner).in_bulk(set(ids))
-    if len(found) != len(set(ids)):
-        raise Http404
+    for pk in ids:
+        if pk not in found:
+            raise HttpError(404, _("No person with id %(id)s.") % {"id": pk})
     return [found[pk] for pk in dict.fromkeys(ids)]
+
+
+def require_tellers_present(payload: ConversationIn) -> None:
+    """A story is told by one of the conversation's people; a 404 names anyone else."""
+    for story in payload.stories:
+        if story.person not in payload.people:
+            raise HttpError(
+                404,
+                _("No person with id %(id)s among the conversation's people.")
+                % {"id": story.person},
+            )
 
 
 class PeopleFilter(Schema):
@@ -126,6 +140,7 @@ def conversation_create(request: TokenRequest, payload: ConversationIn) -> Any:
     require_write(request)
     owner = request.auth.owner
     people = owned_people(request, payload.people)
+    require_tellers_present(payload)
     form = ConversationForm(
         {
             "happened_on": payload.happened_on or timezone.localdate(),

@@ -242,8 +242,25 @@ def test_a_story_told_by_someone_not_in_the_conversation_is_refused(
         alice_token,
         {"key": "k" * 10, "people": [helga.pk], "stories": [{"person": tom.pk, "text": "x"}]},
     )
-    assert response.status_code == 400
-    assert "person" in response.json()["errors"]
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": f"No person with id {tom.pk} among the conversation's people."
+    }
+    assert not Conversation.objects.exists()
+
+
+def test_a_person_not_found_is_named(client: Client, alice: User, bob: User, alice_token: str):
+    helga, bobs = PersonFactory(owner=alice), PersonFactory(owner=bob)
+    responses = [
+        post(client, "/conversations", alice_token, {"key": "k" * 10, "people": [helga.pk, 99]}),
+        post(client, "/conversations", alice_token, {"key": "k" * 10, "people": [bobs.pk]}),
+        post(client, "/capture", alice_token, {"key": "k" * 10, "person": bobs.pk}),
+    ]
+    assert [(r.status_code, r.json()["detail"]) for r in responses] == [
+        (404, "No person with id 99."),
+        (404, f"No person with id {bobs.pk}."),
+        (404, f"No person with id {bobs.pk}."),
+    ]
     assert not Conversation.objects.exists()
 
 
