@@ -33,7 +33,8 @@ api = KnotworkAPI(
     description=(
         "Your people, conversations, stories and this week's reach-out list, for scripts and "
         "phone shortcuts. Send a personal access token (Settings → Access tokens) as "
-        "`Authorization: Bearer <token>`."
+        "`Authorization: Bearer <token>`. Text may hold any character but NUL: a request "
+        "with a NUL byte anywhere, in its address or its body, is refused with 400."
     ),
     auth=TokenAuth(),
     throttle=TokenRateThrottle(),
