@@ -1,12 +1,25 @@
 """What the API takes and gives, as typed schemas; the OpenAPI description is made from them."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
+from contacts.forms import PHONE_RE
 from conversations.models import Conversation
+
+# Every id is a PostgreSQL bigint: a number outside its range names no one.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# Text is read as the pages' forms read it, with the spaces around it taken off.
+NOT_BLANK = r"\S"
+BLANK = r"^\s*$"
+# The pages' rule for a phone number, with the spaces around it.
+PHONE = r"^\s*" + PHONE_RE.pattern.removeprefix("^").removesuffix("$") + r"\s*$"
+FIVE_DIGITS = r"(\d\D*){5}"
+PAST_DAY = "A day from 1900 to today."
+FOLLOW_UP_DAY = "A day from 1900 to ten years ahead: makes it a follow-up."
 
 
 class ChannelOut(Schema):
@@ -80,17 +93,17 @@ KEY_HELP = (
 
 
 class StoryIn(Schema):
-    person: int = Field(..., description="Who told it: one of the conversation's people.")
-    text: str = Field(..., max_length=5000)
+    person: Id = Field(..., description="Who told it: one of the conversation's people.")
+    text: str = Field(..., max_length=5000, json_schema_extra={"pattern": NOT_BLANK})
     topics: str = Field("", max_length=200)
-    ask_on: datetime.date | None = Field(None, description="Makes it a follow-up.")
+    ask_on: datetime.date | None = Field(None, description=FOLLOW_UP_DAY)
 
 
 class ConversationIn(Schema):
     key: str = Field(..., min_length=8, max_length=100, description=KEY_HELP)
-    people: list[int] = Field(..., min_length=1, max_length=30)
+    people: list[Id] = Field(..., min_length=1, max_length=30)
     kind: Conversation.Kind = Conversation.Kind.IN_PERSON
-    happened_on: datetime.date | None = Field(None, description="Today when left out.")
+    happened_on: datetime.date | None = Field(None, description=f"{PAST_DAY} Today when left out.")
     place: str = Field("", max_length=200)
     notes: str = Field("", max_length=10000)
     stories: list[StoryIn] = Field(default_factory=list, max_length=100)
@@ -123,19 +136,56 @@ class ConversationOut(Schema):
 
 
 class CaptureIn(Schema):
-    """The capture page's entry: a person met just now (by name, or one you know by id)."""
+    """The capture page's entry: a person met just now, by name, or one you know by id.
+    A follow-up date needs the story it follows up."""
+
+    # The form checks these rules; the schema states them, so what it allows is recorded.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                {
+                    "anyOf": [
+                        {"required": ["name"], "properties": {"name": {"pattern": NOT_BLANK}}},
+                        {"required": ["person"], "properties": {"person": {"type": "integer"}}},
+                    ]
+                },
+                {
+                    "if": {"required": ["ask_on"], "properties": {"ask_on": {"type": "string"}}},
+                    "then": {
+                        "required": ["story"],
+                        "properties": {"story": {"pattern": NOT_BLANK}},
+                    },
+                },
+            ]
+        }
+    )
 
     key: str = Field(..., min_length=8, max_length=100, description=KEY_HELP)
     name: str = Field("", max_length=200, description="Who, when they are new.")
-    person: int | None = Field(None, description="Someone you already know, instead of a name.")
+    person: Id | None = Field(None, description="Someone you already know, instead of a name.")
     event: str = Field("", max_length=200, description="Where you met.")
     spark: str = Field("", max_length=1000)
     story: str = Field("", max_length=5000)
-    ask_on: datetime.date | None = None
+    ask_on: datetime.date | None = Field(None, description=FOLLOW_UP_DAY)
     favour: str = Field("", max_length=300)
     favour_giver: Literal["me", "them"] = "me"
-    email: str = Field("", max_length=300)
-    phone: str = Field("", max_length=300)
+    email: str = Field(
+        "",
+        max_length=300,
+        description="An address like name@example.org, ending in two letters or more.",
+        json_schema_extra={"anyOf": [{"pattern": BLANK}, {"format": "email"}]},
+    )
+    phone: str = Field(
+        "",
+        max_length=300,
+        description="Five or more digits, with spaces, ()./- and a leading + as you like.",
+        json_schema_extra={
+            "anyOf": [
+                {"pattern": BLANK},
+                {"allOf": [{"pattern": PHONE}, {"pattern": FIVE_DIGITS}]},
+            ]
+        },
+    )
 
 
 class CaptureOut(Schema):
@@ -154,11 +204,3 @@ class ReachOutOut(Schema):
     last_contact_on: datetime.date | None
     reason: str
     starter: str
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FormErrorsOut(Schema):
-    errors: dict[str, list[dict[str, str]]]

@@ -5,20 +5,21 @@ import uuid
 from typing import Any
 
 from django.db.models import prefetch_related_objects
-from django.http import Http404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from api.auth import TokenRequest, require_write
+from api.errors import ANY, CHECKED, CREATES, ONE_PERSON, WRITES
 from api.schemas import (
     CaptureIn,
     CaptureOut,
     CaughtUpOut,
     ConversationIn,
     ConversationOut,
-    ErrorOut,
-    FormErrorsOut,
+    Id,
     PersonDetailOut,
     PersonOut,
     ReachOutOut,
@@ -36,6 +37,9 @@ router = Router()
 # Keys that are not a UUID (a shortcut's timestamp, say) name one all the same.
 KEY_NAMESPACE = uuid.UUID("5b4f4c3e-0a5e-4b9b-9b8e-6b6e6f74776b")
 PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+# Far beyond anyone's people, and its offset far inside what PostgreSQL can count to.
+MAX_PAGE = 10**6
 
 
 class FormErrors(Exception):
@@ -59,27 +63,49 @@ def blanks(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def owned_people(request: TokenRequest, ids: list[int]) -> list[Person]:
-    """The people with these ids, in the order given; anyone else's id is a 404."""
+    """The people with these ids, in the order given. An id the token's owner has no one by
+    (anyone else's, say) is a 404 that names it, so a script can tell which one was wrong."""
     found = Person.objects.for_user(request.auth.owner).in_bulk(set(ids))
-    if len(found) != len(set(ids)):
-        raise Http404
+    for pk in ids:
+        if pk not in found:
+            raise HttpError(404, _("No person with id %(id)s.") % {"id": pk})
     return [found[pk] for pk in dict.fromkeys(ids)]
+
+
+def require_tellers_present(payload: ConversationIn) -> None:
+    """A story is told by one of the conversation's people; a 404 names anyone else."""
+    for story in payload.stories:
+        if story.person not in payload.people:
+            raise HttpError(
+                404,
+                _("No person with id %(id)s among the conversation's people.")
+                % {"id": story.person},
+            )
 
 
 class PeopleFilter(Schema):
     q: str = ""
 
 
-@router.get("/people", response=list[PersonOut], summary="People, by name")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=200)
+class Pages(PageNumberPagination):
+    """Page numbers and sizes within bounds the schema states, rather than a page so far on
+    that its offset overflows the database."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+@router.get("/people", response={200: list[PersonOut]} | CHECKED, summary="People, by name")
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def people_list(request: TokenRequest, filters: Query[PeopleFilter]) -> Any:
     """Everyone not archived, in name order; `q` matches part of a name, spark, where you met,
     organisation, role or town, case and accents aside (as the people list does)."""
     return Person.objects.for_user(request.auth.owner).filtered(q=filters.q[:200])
 
 
-@router.get("/people/{person_id}", response={200: PersonDetailOut, 404: ErrorOut})
-def person_detail(request: TokenRequest, person_id: int) -> Any:
+@router.get("/people/{person_id}", response={200: PersonDetailOut} | ONE_PERSON)
+def person_detail(request: TokenRequest, person_id: Path[Id]) -> Any:
     """One person, with their tags, how to reach them and their dates."""
     return get_owned_or_404(
         Person.objects.prefetch_related("tags", "channels", "dates"),
@@ -90,31 +116,23 @@ def person_detail(request: TokenRequest, person_id: int) -> Any:
 
 @router.post(
     "/people/{person_id}/caught-up",
-    response={200: CaughtUpOut, 201: CaughtUpOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: CaughtUpOut, 201: CaughtUpOut} | WRITES,
     summary="We caught up",
 )
-def caught_up(request: TokenRequest, person_id: int) -> Any:
+def caught_up(request: TokenRequest, person_id: Path[Id]) -> Any:
     """A minimal "we caught up" today: once a day for each person, however often it is sent."""
     require_write(request)
     person = get_owned_or_404(Person, request.auth.owner, pk=person_id)
     touch, created = touch_record(person=person)
-    return 201 if created else 200, {
-        "person": person.pk,
-        "happened_on": touch.happened_on,
-        "created": created,
-    }
+    return Status(
+        201 if created else 200,
+        {"person": person.pk, "happened_on": touch.happened_on, "created": created},
+    )
 
 
 @router.post(
     "/conversations",
-    response={
-        200: ConversationOut,
-        201: ConversationOut,
-        400: FormErrorsOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-    },
+    response={200: ConversationOut, 201: ConversationOut} | CREATES,
 )
 def conversation_create(request: TokenRequest, payload: ConversationIn) -> Any:
     """A conversation with one or more of your people, and the stories they told in it. Sent
@@ -122,6 +140,7 @@ def conversation_create(request: TokenRequest, payload: ConversationIn) -> Any:
     require_write(request)
     owner = request.auth.owner
     people = owned_people(request, payload.people)
+    require_tellers_present(payload)
     form = ConversationForm(
         {
             "happened_on": payload.happened_on or timezone.localdate(),
@@ -134,7 +153,7 @@ def conversation_create(request: TokenRequest, payload: ConversationIn) -> Any:
         person=people[0],
     )
     if not form.is_valid():
-        return 400, {"errors": form.errors.get_json_data()}
+        return Status(400, {"errors": form.errors.get_json_data()})
 
     def record() -> Conversation:
         conversation = form.save()
@@ -158,23 +177,16 @@ def conversation_create(request: TokenRequest, payload: ConversationIn) -> Any:
             create=record,
         )
     except FormErrors as refused:
-        return 400, {"errors": refused.errors}
+        return Status(400, {"errors": refused.errors})
     except KeySpent as spent:
-        return 409, {"detail": str(spent.message)}
+        return Status(409, {"detail": str(spent.message)})
     prefetch_related_objects([conversation], "people", "stories")
-    return 201 if created else 200, conversation
+    return Status(201 if created else 200, conversation)
 
 
 @router.post(
     "/capture",
-    response={
-        200: CaptureOut,
-        201: CaptureOut,
-        400: FormErrorsOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-    },
+    response={200: CaptureOut, 201: CaptureOut} | CREATES,
 )
 def capture(request: TokenRequest, payload: CaptureIn) -> Any:
     """The capture page's entry, for a phone shortcut: someone met just now, where, what drew
@@ -187,14 +199,16 @@ def capture(request: TokenRequest, payload: CaptureIn) -> Any:
     form = CaptureForm(blanks(data), owner=owner)
     recorded = form.is_valid() and form.save()
     if form.spent:
-        return 409, {"detail": str(form.spent.message)}
+        return Status(409, {"detail": str(form.spent.message)})
     if not recorded:
-        return 400, {"errors": form.errors.get_json_data()}
+        return Status(400, {"errors": form.errors.get_json_data()})
     person, created = recorded
-    return 201 if created else 200, {"created": created, "person": person}
+    return Status(201 if created else 200, {"created": created, "person": person})
 
 
-@router.get("/reach-out", response=list[ReachOutOut], summary="This week's reach-out list")
+@router.get(
+    "/reach-out", response={200: list[ReachOutOut]} | ANY, summary="This week's reach-out list"
+)
 def reach_out_list(request: TokenRequest) -> Any:
     """The few people to reach out to this week, each with why and how to start."""
     page = reach_out(user=request.auth.owner)

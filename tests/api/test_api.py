@@ -151,6 +151,28 @@ def test_people_list_searches_and_pages(client: Client, alice: User, bob: User, 
     assert by_work["count"] == 1
 
 
+def test_pages_and_ids_have_bounds_the_schema_states(client: Client, alice: User, alice_reader):
+    PersonFactory(owner=alice)
+    parameters = {
+        (path, p["name"]): (p["schema"].get("minimum"), p["schema"].get("maximum"))
+        for path, methods in api.get_openapi_schema()["paths"].items()
+        for operation in methods.values()
+        for p in operation["parameters"]
+        if p["name"] != "q"
+    }
+    assert set(parameters.values()) == {(1, 10**6), (1, 200), (1, 2**63 - 1)}
+
+    def status(address: str) -> int:
+        return client.get(f"{API}{address}", headers=bearer(alice_reader)).status_code
+
+    # The last page's offset once overflowed PostgreSQL's bigint: a 500.
+    assert [status(f"/people?page={n}") for n in (10**6, 10**6 + 1, 10**20)] == [200, 422, 422]
+    assert [status(f"/people?page_size={n}") for n in (200, 201)] == [200, 422]
+    assert [status(f"/people/{n}") for n in (2**63 - 1, 2**63, 0)] == [404, 422, 422]
+    too_large = {"key": "k" * 10, "people": [2**63]}
+    assert post(client, "/conversations", alice_reader, too_large).status_code == 422
+
+
 def test_the_people_list_takes_a_fixed_number_of_queries(
     client: Client, alice: User, alice_reader: str, django_assert_num_queries
 ):
@@ -220,8 +242,25 @@ def test_a_story_told_by_someone_not_in_the_conversation_is_refused(
         alice_token,
         {"key": "k" * 10, "people": [helga.pk], "stories": [{"person": tom.pk, "text": "x"}]},
     )
-    assert response.status_code == 400
-    assert "person" in response.json()["errors"]
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": f"No person with id {tom.pk} among the conversation's people."
+    }
+    assert not Conversation.objects.exists()
+
+
+def test_a_person_not_found_is_named(client: Client, alice: User, bob: User, alice_token: str):
+    helga, bobs = PersonFactory(owner=alice), PersonFactory(owner=bob)
+    responses = [
+        post(client, "/conversations", alice_token, {"key": "k" * 10, "people": [helga.pk, 99]}),
+        post(client, "/conversations", alice_token, {"key": "k" * 10, "people": [bobs.pk]}),
+        post(client, "/capture", alice_token, {"key": "k" * 10, "person": bobs.pk}),
+    ]
+    assert [(r.status_code, r.json()["detail"]) for r in responses] == [
+        (404, "No person with id 99."),
+        (404, f"No person with id {bobs.pk}."),
+        (404, f"No person with id {bobs.pk}."),
+    ]
     assert not Conversation.objects.exists()
 
 
