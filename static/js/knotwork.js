@@ -12,14 +12,15 @@ document.addEventListener("DOMContentLoaded", () => {
 if (!document.body.dataset.loginUrl) localStorage.removeItem("knotwork.capture.account");
 
 // Put the cursor where the person needs it, on a page that arrives with a form and in whatever
-// htmx swaps in: the first field with an error, brought into view (it may sit far below the
-// field the person was in), or else the field marked autofocus. htmx fires htmx:load once for
+// htmx swaps in: the first error, what is wrong with the form as a whole or a field of it,
+// brought into view (it may sit far above or below where the person was), or else the field
+// marked autofocus. htmx fires htmx:load once for
 // the page and then for each piece it swaps in.
 const within = (content, selector) =>
   content.matches(selector) ? content : content.querySelector(selector);
 document.addEventListener("htmx:load", (event) => {
   const content = event.detail.elt;
-  const invalid = within(content, '[aria-invalid="true"]');
+  const invalid = within(content, '[data-form-errors], [aria-invalid="true"]');
   if (invalid) {
     invalid.focus({ preventScroll: true });
     invalid.scrollIntoView({ block: "center" });
