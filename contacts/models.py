@@ -156,7 +156,7 @@ class PersonQuerySet(OwnedQuerySet["Person"]):
         """People who live in the town typed, or within NEARBY_KM of it. A person lives there
         when their town is the same place ("München" for "Munich"), or is written the same,
         case and accents aside; a town the gazetteer does not know also finds the longer names
-        that start with it ("Neustadt" finds "Neustadt am Rübenberge"). Each carries `here`,
+        that start with it ("Hintertupfing" finds "Hintertupfing am See"). Each carries `here`,
         and `distance` in kilometres (0 for those who live there)."""
         typed = typed.strip()
         here = Q(Exact(Fold("city"), folded(typed)))
