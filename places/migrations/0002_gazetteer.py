@@ -12,7 +12,8 @@ MIN_POPULATION = 5000
 
 # Which place a town typed by someone is: the place with that name in any language, folded
 # ("munchen", "Munich" and "Monaco di Baviera" are München); else "town, country" with the
-# country's code or English name ("Frankfurt, DE"); of several, the most populous
+# country's code or English name ("Frankfurt, DE"); else the town before the comma, whatever
+# follows it ("München, Deutschland", "Munich, Bavaria"); of several, the most populous
 # ("Frankfurt" is Frankfurt am Main, unless "Frankfurt (Oder)" or "Frankfurt an der Oder" is
 # typed). Null when the text names no known place.
 PLACE_FUNCTION = r"""
@@ -30,6 +31,10 @@ BEGIN ATOMIC
     JOIN places_countryname c ON c.country = p.country
     WHERE n.key = knotwork_fold(btrim(regexp_replace(substring(typed from '^(.*),'), '\s+', ' ', 'g')))
       AND c.key = knotwork_fold(btrim(substring(typed from ',([^,]*)$')))
+    UNION ALL
+    SELECT p.id, p.population, 2 AS rank
+    FROM places_placename n JOIN places_place p ON p.id = n.place_id
+    WHERE n.key = knotwork_fold(btrim(regexp_replace(substring(typed from '^(.*),'), '\s+', ' ', 'g')))
   ) found
   ORDER BY found.rank, found.population DESC, found.id
   LIMIT 1;

@@ -42,6 +42,9 @@ def place_of(person: Person) -> int | None:
         ("Paris", 2988507),
         ("Paris, Canada", 6942553),
         ("Paris, CA", 6942553),
+        # What follows the comma is no country it knows: the town before it.
+        ("München, Deutschland", MUNICH),
+        ("Munich, Bavaria", MUNICH),
         # A town the gazetteer does not know, or no town at all, is no place.
         ("Hintertupfing", None),
         ("", None),
