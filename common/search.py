@@ -13,7 +13,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import models
-from django.db.models import Expression, Func, TextField, Value
+from django.db.models import Aggregate, Expression, Func, TextField, Value
 
 LANGUAGES = ("knotwork_english", "knotwork_german")
 
@@ -61,3 +61,12 @@ def name_likeness(typed: str, field: str) -> TrigramWordSimilarity:
     """How alike, word by word and folded, what was typed is to a name (0 to 1)."""
     # Django takes any expression as the typed side; its stubs only admit a string.
     return TrigramWordSimilarity(folded(typed), Fold(field))  # type: ignore[arg-type]
+
+
+class MostUsed(Aggregate):
+    """The value most rows of a group hold: "Zalando" for three "Zalando" and one "zalando".
+    A tie goes to the first in code-point order, capitals before small letters."""
+
+    function = "MODE"
+    template = '%(function)s() WITHIN GROUP (ORDER BY %(expressions)s COLLATE "C")'
+    output_field = TextField()

@@ -20,9 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.counts import count_of
-from common.search import Fold, folded
 from connections.models import Connection, Introduction
-from contacts.models import Person
+from contacts.models import Person, works_at
 from conversations.models import Conversation
 from favours.models import Favour
 
@@ -82,7 +81,7 @@ def people_around(
     )
     same_place = Q(pk__in=[])
     if organisation and person.organisation.strip():
-        same_place = Q(folded_work=folded(person.organisation.strip()))
+        same_place = works_at(person.organisation)
         near |= same_place
     together = count_of(
         through.objects.filter(person_id=OuterRef("pk"), conversation_id__in=theirs)
@@ -91,7 +90,6 @@ def people_around(
         Person.objects.for_user(person.owner)
         .exclude(pk=person.pk)
         .filter(archived=False)
-        .alias(folded_work=Fold("organisation"))
         .filter(near)
         .annotate(
             met_together=together,

@@ -4,7 +4,7 @@ import calendar
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import (
     Case,
     CharField,
+    Count,
     F,
     OuterRef,
     Prefetch,
@@ -22,7 +23,9 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Concat, Lower, Upper
+from django.db.models.lookups import Contains, Exact, StartsWith
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.dates import MONTHS
@@ -32,8 +35,9 @@ from django.utils.translation import ngettext
 from common.counts import count_of
 from common.dates import day_phrase
 from common.ownership import OwnedQuerySet
-from common.search import Fold, folded, name_likeness, search_vector_field
+from common.search import Fold, MostUsed, folded, name_likeness, search_vector_field
 from common.validators import validate_plausible_date
+from places.models import Place, km_from, within
 
 
 class Circle(models.TextChoices):
@@ -94,6 +98,27 @@ CHANNELS_SHOWN = 8
 CHANNELS_EDITED = 20
 
 
+# How far around a town "Travelling to" looks, as the crow flies: Augsburg (56 km from Munich)
+# and Potsdam (27 km from Berlin) are near enough for an evening, Nuremberg (151 km) is not.
+NEARBY_KM = 60
+
+# Where people work and live, grouped as they are compared: a town the gazetteer knows by its
+# place ("Munich" and "München" are one), anything else by its text, case and accents aside
+# ("zalando" and "Zalando" are one).
+GROUPED_BY: dict[str, dict[str, Combinable]] = {
+    "organisation": {"key": Fold("organisation")},
+    "city": {
+        "place_key": F("place"),
+        "key": Case(When(place__isnull=True, then=Fold("city")), default=folded("")),
+    },
+}
+
+
+def works_at(organisation: str) -> Q:
+    """People who work at this organisation, case and accents aside."""
+    return Q(Exact(Fold("organisation"), folded(organisation.strip())))
+
+
 # How alike a typed name and a person's name must be, word by word, to offer the person: enough
 # for "Herera" to find Herrera and "Katarina" Katharina (0.58), not "Sabin" Yuki Sato (0.33).
 NAME_LIKENESS = 0.5
@@ -127,6 +152,39 @@ class PersonQuerySet(OwnedQuerySet["Person"]):
             .order_by("-likeness", Upper("name"), "pk")
         )
 
+    def in_or_near(self, typed: str, place: Place | None) -> "PersonQuerySet":
+        """People who live in the town typed, or within NEARBY_KM of it. A person lives there
+        when their town is the same place ("München" for "Munich"), or is written the same,
+        case and accents aside; a town the gazetteer does not know also finds the longer names
+        that start with it ("Hintertupfing" finds "Hintertupfing am See"). Each carries `here`,
+        and `distance` in kilometres (0 for those who live there)."""
+        typed = typed.strip()
+        here = Q(Exact(Fold("city"), folded(typed)))
+        distance: models.Expression
+        if place is None:
+            here |= Q(StartsWith(Fold("city"), folded(f"{typed} ")))
+            people, distance = self.filter(here), Value(0.0)
+        else:
+            here |= Q(place=place)
+            people = self.filter(here | within(place, NEARBY_KM, via="place"))
+            distance = km_from(place, via="place")
+        return people.annotate(
+            here=Case(When(here, then=True), default=False),
+            distance=Case(When(here, then=0.0), default=distance),
+        )
+
+    def spellings(self, field: str, *, containing: str = "") -> "models.QuerySet[Any, Any]":
+        """Each organisation or town of these people once (GROUPED_BY), written as most of them
+        write it, with how many people, most first; with `containing`, only the values that
+        hold it, case and accents aside."""
+        people = self.filter(Contains(Fold(field), folded(containing.strip())))
+        return (
+            people.exclude(**{field: ""})
+            .values(**GROUPED_BY[field])
+            .annotate(value=MostUsed(field), people=Count("pk"))
+            .order_by("-people", "value")
+        )
+
     def for_card(self) -> "PersonQuerySet":
         """What a person's card shows: their tags, and the first of their ways to reach them
         with how many there are, however many an import brought."""
@@ -157,9 +215,7 @@ class PersonQuerySet(OwnedQuerySet["Person"]):
         for word in q.split():
             people = people.filter(listed__contains=folded(word))
         if organisation:
-            people = people.alias(works_at=Fold("organisation")).filter(
-                works_at__contains=folded(organisation.strip())
-            )
+            people = people.filter(Contains(Fold("organisation"), folded(organisation.strip())))
         if circle:
             people = people.filter(circle=circle)
         if tag is not None:
@@ -188,6 +244,18 @@ class Person(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=200, blank=True)
     city = models.CharField(_("lives in"), max_length=100, blank=True)
+    # The town `city` names, kept beside what was typed: set by the database on every write
+    # that touches either (trigger person_place, contacts migration 0011), so the form, capture,
+    # imports, the API and merge all resolve "Munich" to München through `knotwork_place`.
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+    )
     # Two sizes of one photo, both made when it is saved (contacts/photos.py); only the person's
     # owner gets them, through contacts.views.person_photo, never as public files.
     photo = models.FileField(_("photo"), max_length=100, blank=True, editable=False)
@@ -237,6 +305,8 @@ class Person(models.Model):
             # Names as they are compared: part of a name, or a misspelt one, without accents.
             GinIndex(OpClass(Fold("name"), name="gin_trgm_ops"), name="person_name_folded"),
             GinIndex(OpClass("listed", name="gin_trgm_ops"), name="person_listed"),
+            # Who lives in a place, or in the places around it.
+            models.Index("owner", "place", name="person_place"),
         ]
         constraints: ClassVar = [
             # What a link between two people refers to, so the database itself keeps both ends

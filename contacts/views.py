@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Min
+from django.db.models import Count
 from django.db.models.functions import Lower
 from django.forms import BaseInlineFormSet
 from django.http import FileResponse, Http404, HttpResponse
@@ -19,7 +19,6 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from common.forms import paged_after
 from common.ownership import get_owned_or_404
 from common.responses import form_page
-from common.search import Fold, folded
 from common.types import AuthedRequest
 from contacts import photos
 from contacts.forms import (
@@ -101,17 +100,15 @@ def tag_suggest(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def value_suggest(request: AuthedRequest) -> HttpResponse:
     """Datalist options for an organisation or a city (whichever field the request includes):
-    the user's own values containing what is typed, case and accents aside, most used first."""
+    the user's own values containing what is typed, case and accents aside, each once, as it is
+    most often written ("Zalando", not also "zalando"; a town once for "Munich" and "München"),
+    most used first."""
     typed_in = ((name, str(text)) for name, text in request.GET.items() if name in SUGGESTED)
     field, typed = next(typed_in, ("", ""))
     typed = typed.strip()[:200]
     options = (
         Person.objects.for_user(request.user)
-        .alias(folded_value=Fold(field))
-        .filter(folded_value__contains=folded(typed))
-        .values(key=Fold(field))
-        .annotate(value=Min(field), people=Count("pk"))
-        .order_by("-people", "key")
+        .spellings(field, containing=typed)
         .values_list("value", flat=True)[:8]
         if typed
         else []

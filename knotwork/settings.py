@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "ninja",
     "knotwork",
     "common",
+    "places",
     "accounts",
     "contacts",
     "conversations",

@@ -105,13 +105,23 @@ def upcoming(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def travelling(request: AuthedRequest) -> HttpResponse:
     """Travelling to a city: everyone who lives there, the closest first, with when you last
-    spoke; before a city is typed, the cities your people live in."""
+    spoke, then who lives nearby, with how far; before a city is typed, the cities your people
+    live in."""
     form = TravellingForm(request.GET)
     city = form.cleaned_data["city"] if form.is_valid() else ""
     context: dict[str, object] = {"form": form, "city": city}
     if city:
-        people = city_people(user=request.user, city=city)
-        context["page"] = Paginator(people, TRAVELLING_PAGE_SIZE).get_page(request.GET.get("page"))
+        found = city_people(user=request.user, city=city)
+        paginator = Paginator(found.people, TRAVELLING_PAGE_SIZE)
+        paginator.count = found.here + found.nearby  # counted already, with the split
+        page = paginator.get_page(request.GET.get("page"))
+        context |= {
+            "page": page,
+            "here": [person for person in page if person.here],  # type: ignore[attr-defined]
+            "nearby": [person for person in page if not person.here],  # type: ignore[attr-defined]
+            "here_count": found.here,
+            "nearby_count": found.nearby,
+        }
     else:
         context["cities"] = city_counts(user=request.user)
     template = "relationships/travelling.html"

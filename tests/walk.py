@@ -81,13 +81,20 @@ def free_text_fields(model: type[models.Model]) -> list[models.Field[object, obj
     ]
 
 
+# Reference data the same for every account, loaded by a migration and never written by a
+# page: the gazetteer of towns.
+REFERENCE_APPS = {"places"}
+
+
 def project_models(*, include_auto_created: bool = False) -> list[type[models.Model]]:
-    """The project's own models (not Django's or allauth's)."""
+    """The project's own models (not Django's or allauth's), without reference data."""
     root = str(settings.BASE_DIR)
     return [
         model
         for config in apps.get_app_configs()
-        if config.path.startswith(root) and "/.venv/" not in config.path
+        if config.path.startswith(root)
+        and "/.venv/" not in config.path
+        and config.label not in REFERENCE_APPS
         for model in config.get_models(include_auto_created=include_auto_created)
     ]
 
