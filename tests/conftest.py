@@ -15,18 +15,22 @@ from knotwork.celery import app as celery_app
 from knotwork.embedded_db import ensure_database_url
 from tests.clock import moved_clock
 from tests.factories import UserFactory
+from tests.template_db import migrated_template
 
 PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
-    """With no DATABASE_URL the tests run on the embedded PostgreSQL, started here."""
+    """With no DATABASE_URL the tests run on the embedded PostgreSQL, started here. Each test
+    database is a copy of one migrated template (tests/template_db.py)."""
     if not os.environ.get("DATABASE_URL"):
         ensure_database_url()
         django_settings.DATABASES["default"].update(
             dj_database_url.parse(os.environ["DATABASE_URL"])
         )
+    database = django_settings.DATABASES["default"]
+    database.setdefault("TEST", {})["TEMPLATE"] = migrated_template(database)
 
 
 @pytest.fixture(scope="session", autouse=True)
