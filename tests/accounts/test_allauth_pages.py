@@ -232,3 +232,18 @@ def test_the_english_catalogue_is_compiled():
     po = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES" / "django.po"
     compiled = subprocess.run(["msgfmt", "-o", "-", str(po)], capture_output=True, check=True)
     assert compiled.stdout == po.with_suffix(".mo").read_bytes()
+
+
+def test_every_allauth_form_says_its_mistakes_beside_the_field(alice: User):
+    client = Client()
+    log_in(client, alice)
+    changed = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": "not it", "password1": "x", "password2": "y"},
+    )
+    assert re.search(
+        r'<div class="errors" id="id_oldpassword_error" role="alert"><p>', changed.text
+    )
+    assert '<label for="id_oldpassword">' in changed.text
+    wrong = Client().post(reverse("account_login"), {"login": alice.email, "password": "no"})
+    assert re.search(r'<div class="errors" role="alert"><p>The email address', wrong.text)
