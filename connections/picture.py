@@ -3,9 +3,10 @@
 inner ring, each a dot with their first name beside it on the outer side.
 
 The layout is computed, not simulated: every name's box is measured (generously, from the widths
-of its letters) and a ring takes only as many people as fit on it without any two boxes touching
-or a name leaving the drawing; the rest go further out. The drawing is as wide as a phone's card
-(so its names stay at their size there) and grows downwards, so fifty people still read."""
+of its letters), and each person in turn takes the first spot, ring by ring outwards and spread
+round each ring, where their dot and name touch nothing already drawn and stay inside the
+drawing. It is as wide as a phone's card (so its names keep their size there) and grows
+downwards, so fifty people still read."""
 
 import math
 import unicodedata
@@ -102,13 +103,10 @@ class Node:
     @property
     def box(self) -> Box:
         """The dot and its name together."""
-        half = max(self.r, LINE / 2)
         if not self.label:
+            half = max(self.r, LINE / 2)
             return Box(self.x - self.r, self.y - half, self.x + self.r, self.y + half)
-        reach = self.r + LABEL_GAP + self.label_width
-        if self.right_side:
-            return Box(self.x - self.r, self.y - half, self.x + reach, self.y + half)
-        return Box(self.x - reach, self.y - half, self.x + self.r, self.y + half)
+        return _named_box(self.x, self.y, self.label_width, right=self.right_side)
 
     def moved(self, dx: float, dy: float) -> None:
         self.x = round(self.x + dx, 1)
@@ -190,9 +188,10 @@ def _rings() -> Iterator[list[tuple[float, float]]]:
         radius += RING_STEP
 
 
-def _label_box(x: float, y: float, width: float) -> Box:
+def _named_box(x: float, y: float, width: float, *, right: bool) -> Box:
+    """A dot at (x, y) with a name `width` wide beside it, on its right or its left."""
     reach = DOT + LABEL_GAP + width
-    if x >= 0:
+    if right:
         return Box(x - DOT, y - LINE / 2, x + reach, y + LINE / 2)
     return Box(x - reach, y - LINE / 2, x + DOT, y + LINE / 2)
 
@@ -250,7 +249,7 @@ def picture_layout(*, person: Person, around: list[Around]) -> Picture:
             if abs(x) + DOT + LABEL_GAP > edge or not placed.free(dot):
                 del spots[i]  # no one's dot can go here any more
                 continue
-            box = _label_box(x, y, width)
+            box = _named_box(x, y, width, right=x >= 0)
             if box.left >= -edge and box.right <= edge and placed.free(box):
                 break
             i += 1
