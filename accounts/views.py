@@ -1,12 +1,18 @@
 """The user's own preferences, personal access tokens, and deleting the account for good;
 sign-up, log-in, passwords, two-factor, passkeys and sessions are django-allauth's."""
 
+from typing import Any
+
+from allauth.account.stages import LoginStage
+from allauth.account.views import LoginView as AllauthLoginView
+from allauth.mfa.base.views import AuthenticateView as AllauthAuthenticateView
+from allauth.mfa.models import Authenticator
 from allauth.usersessions.adapter import get_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -129,3 +135,26 @@ def session_end(request: AuthedRequest, session_pk: int) -> HttpResponse:
     get_adapter().end_sessions([session])
     messages.success(request, _("That device is signed out."))
     return redirect("usersessions_list")
+
+
+class LoginView(AllauthLoginView):  # type: ignore[misc]  # allauth has no types
+    """allauth's login page, which always starts a login afresh. allauth sends anyone with a
+    login half done (the password given, the second factor not yet) back to its code prompt for
+    fifteen minutes, so after a wrong code the login page could not be reached to start over."""
+
+    def _redirect_to_pending_stage(
+        self, request: HttpRequest, stage: LoginStage
+    ) -> HttpResponseRedirect | None:
+        return None
+
+
+class AuthenticateView(AllauthAuthenticateView):  # type: ignore[misc]  # allauth has no types
+    """allauth's second-factor prompt, told whether the person has a security key or passkey
+    to offer instead of a code (allauth offers one to everyone)."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context["has_security_key"] = Authenticator.objects.filter(
+            user=self.stage.login.user, type=Authenticator.Type.WEBAUTHN
+        ).exists()
+        return context

@@ -5,6 +5,7 @@ There is deliberately no admin site: each account is private, even from whoever 
 
 from django.urls import include, path
 
+from accounts import views as accounts_views
 from api.urls import urls as api_urls
 from knotwork.health import healthz
 from relationships import views as relationships_views
@@ -21,6 +22,13 @@ urlpatterns = [
     path("data/", include("portability.urls")),
     path("calendar/", include("calendars.urls")),
     path("account/", include("accounts.urls")),
+    # Two of allauth's pages, changed in Knotwork (see accounts.views), in front of its own.
+    path("account/login/", accounts_views.LoginView.as_view(), name="account_login"),
+    path(
+        "account/2fa/authenticate/",
+        accounts_views.AuthenticateView.as_view(),
+        name="mfa_authenticate",
+    ),
     path("account/", include("allauth.urls")),
     path("api/v1/", api_urls),
     path("healthz", healthz, name="healthz"),

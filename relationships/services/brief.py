@@ -14,7 +14,7 @@ from conversations.models import Conversation, Story
 from favours.models import Favour
 
 CONVERSATIONS_SHOWN = 3
-STORIES_SHOWN = 4
+STORIES_SHOWN = 1  # a conversation's first story; the count says how many more
 FOLLOW_UPS_SHOWN = 5
 FAVOURS_SHOWN = 6
 IN_COMMON_SHOWN = 8

@@ -91,7 +91,7 @@ def test_a_wrong_client_secret_signs_no_one_in(client: Client, provider: Provide
     assert "_auth_user_id" not in client.session
     assert not User.objects.exists()
     assert done.status_code == 401
-    assert "Third-Party Login Failure" in done.text
+    assert "Single sign-on failed" in done.text
 
 
 def test_an_existing_account_connects_sso_from_settings(provider: Provider, db):

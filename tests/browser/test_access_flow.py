@@ -35,7 +35,7 @@ def sign_up(page: Page, live_server: LiveServer, email: str) -> None:
     so that no one can lock the address's owner out of an account made in their name."""
     page.goto(f"{live_server.url}/account/signup/")
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
     expect(page.get_by_role("link", name="Settings")).to_be_visible()
@@ -47,7 +47,7 @@ def sign_up(page: Page, live_server: LiveServer, email: str) -> None:
 
 
 def confirm_password(page: Page) -> None:
-    expect(page.get_by_role("heading", name="Confirm Access")).to_be_visible()
+    expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm").click()
 
@@ -55,13 +55,13 @@ def confirm_password(page: Page) -> None:
 def log_out(page: Page, live_server: LiveServer) -> None:
     page.goto(f"{live_server.url}/account/logout/")
     page.locator("main").get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
 
 def log_in_with_password(page: Page, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def test_turn_on_an_authenticator_app_and_log_in_with_a_code_and_a_recovery_code(
@@ -81,7 +81,7 @@ def test_turn_on_an_authenticator_app_and_log_in_with_a_code_and_a_recovery_code
     with at_a_fresh_period():
         page.get_by_label("Authenticator code").fill(totp.now())
         page.get_by_role("button", name="Activate").click()
-        expect(page.get_by_role("heading", name="Recovery Codes")).to_be_visible()
+        expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
     codes = page.get_by_label("Unused codes").input_value().split()
     assert len(codes) == 10
     screenshot(page, "recovery-codes")
@@ -92,19 +92,19 @@ def test_turn_on_an_authenticator_app_and_log_in_with_a_code_and_a_recovery_code
     with at_a_fresh_period():
         page.get_by_label("Code").fill(totp.now())
         screenshot(page, "two-factor-code")
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("link", name="Settings")).to_be_visible()
 
     log_out(page, live_server)
     log_in_with_password(page, email)
     page.get_by_label("Code").fill(codes[0])
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("link", name="Settings")).to_be_visible()
 
     log_out(page, live_server)
     log_in_with_password(page, email)
     page.get_by_label("Code").fill(codes[0])  # spent
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Incorrect code.")).to_be_visible()
     expect(page.get_by_role("link", name="Settings")).to_have_count(0)
 
@@ -141,7 +141,7 @@ def test_add_a_passkey_and_log_in_with_it_alone(
     page.goto(f"{live_server.url}/account/2fa/webauthn/add/")
     confirm_password(page)
     page.get_by_label("Name").fill("This laptop")
-    page.get_by_label("Passwordless").check()
+    page.get_by_label("Passkey", exact=True).check()
     screenshot(page, "passkey-add")
     page.get_by_role("button", name="Add").click()
     expect(page.get_by_text("Security key added.")).to_be_visible()
@@ -158,7 +158,7 @@ def test_add_a_passkey_and_log_in_with_it_alone(
     page.get_by_label("Name").fill("Shortcut")
     page.get_by_role("button", name="Make token").click()
     expect(page.get_by_label("Token", exact=True)).to_have_value(re.compile(r"^knot_"))
-    expect(page.get_by_role("heading", name="Confirm Access")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Confirm it is you")).to_have_count(0)
 
 
 def test_sessions_and_a_token_in_english_and_german(
@@ -177,7 +177,7 @@ def test_sessions_and_a_token_in_english_and_german(
     page.get_by_role("button", name="Make token").click()
     # Just logged in with the password: it counts as given, and is not asked for again.
     secret = page.get_by_label("Token", exact=True).input_value()
-    expect(page.get_by_role("heading", name="Confirm Access")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Confirm it is you")).to_have_count(0)
     assert re.fullmatch(r"knot_[\w-]{43}", secret)
     screenshot(page, "token-made")
     assert serious_accessibility_violations(page) == []

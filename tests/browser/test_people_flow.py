@@ -12,7 +12,7 @@ from tests.conftest import PASSWORD
 def test_sign_up_add_a_person_and_find_them(page: Page, live_server: LiveServer):
     page.goto(f"{live_server.url}/account/signup/")
     page.get_by_label("Email").fill("newcomer@example.org")
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     screenshot(page, "signup")
     page.get_by_role("button", name="Sign Up").click()

@@ -129,7 +129,7 @@ def test_it_says_when_you_last_spoke(alice_client: Client, alice: User):
     assert "3 people in lisboa" in page
     assert "last in touch 3 weeks ago" in page
     assert "not in touch yet" in page
-    assert "You want to meet them" in page
+    assert 'class="badge to-meet"' in page
     assert '<span class="work">Engineer at Acme</span>' in page
     assert "/photo/thumbnail/" in page
 
