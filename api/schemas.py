@@ -132,6 +132,13 @@ class CaptureIn(Schema):
     spark: str = Field("", max_length=1000)
     story: str = Field("", max_length=5000)
     ask_on: datetime.date | None = None
+    birthday_day: int | None = Field(None, description="Their birthday: the day, 1 to 31.")
+    birthday_month: int | None = Field(None, description="The month of the birthday, 1 to 12.")
+    birthday_year: int | None = Field(
+        None,
+        description="The year of the birthday, if known. Someone you know who has a birthday "
+        "already keeps it: the same day only adds the year it lacked, another is refused.",
+    )
     favour: str = Field("", max_length=300)
     favour_giver: Literal["me", "them"] = "me"
     email: str = Field("", max_length=300)
