@@ -224,6 +224,7 @@ def test_each_kind_of_date_asks_for_what_it_needs_and_keeps_it(
     screenshot(page, f"dates-form-anniversary-{language}")
     form.get_by_role("button", name=words["save"]).click()
     expect(page.locator("#dates")).to_contain_text("Wedding anniversary with Max")
+    screenshot(page, f"dates-anniversary-kept-{language}")
     (kept,) = PersonDate.objects.filter(person=tom)
     assert (kept.kind, kept.label, kept.year) == (
         "anniversary",
