@@ -135,6 +135,31 @@ class ConversationOut(Schema):
         return list(obj.stories.all())  # type: ignore[attr-defined]
 
 
+class BirthdayIn(Schema):
+    """A birthday: its day and month, and its year when known."""
+
+    # A day the month has; 29 February is a birthday with or without a year.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"properties": {"month": {"enum": [1, 3, 5, 7, 8, 10, 12]}}},
+                {"properties": {"month": {"enum": [4, 6, 9, 11]}, "day": {"maximum": 30}}},
+                {"properties": {"month": {"const": 2}, "day": {"maximum": 29}}},
+            ]
+        }
+    )
+
+    day: int = Field(..., ge=1, le=31)
+    month: int = Field(..., ge=1, le=12)
+    year: int | None = Field(
+        None,
+        ge=1900,
+        le=9999,
+        description="When known. A birthday cannot lie in the future, and one on 29 February "
+        "needs a leap year.",
+    )
+
+
 class CaptureIn(Schema):
     """The capture page's entry: a person met just now, by name, or one you know by id.
     A follow-up date needs the story it follows up."""
@@ -167,6 +192,11 @@ class CaptureIn(Schema):
     spark: str = Field("", max_length=1000)
     story: str = Field("", max_length=5000)
     ask_on: datetime.date | None = Field(None, description=FOLLOW_UP_DAY)
+    birthday: BirthdayIn | None = Field(
+        None,
+        description="Their birthday. Someone you know who has one already keeps it: the same "
+        "day only adds the year it lacked, another is refused.",
+    )
     favour: str = Field("", max_length=300)
     favour_giver: Literal["me", "them"] = "me"
     email: str = Field(

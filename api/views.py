@@ -195,7 +195,15 @@ def capture(request: TokenRequest, payload: CaptureIn) -> Any:
     owner = request.auth.owner
     if payload.person is not None:
         owned_people(request, [payload.person])
-    data = payload.dict() | {"key": once_key(payload.key), "person": payload.person or ""}
+    birthday = payload.birthday
+    data = payload.dict(exclude={"birthday"}) | {
+        "key": once_key(payload.key),
+        "person": payload.person or "",
+        # The form's own fields, so the page and the API check a birthday alike.
+        "birthday_day": birthday.day if birthday else None,
+        "birthday_month": birthday.month if birthday else None,
+        "birthday_year": birthday.year if birthday else None,
+    }
     form = CaptureForm(blanks(data), owner=owner)
     recorded = form.is_valid() and form.save()
     if form.spent:

@@ -8,4 +8,4 @@ from calendars.models import CalendarFeed
 class FeedForm(forms.ModelForm[CalendarFeed]):
     class Meta:
         model = CalendarFeed
-        fields = ["with_stories"]
+        fields = ["with_stories", "with_met_days"]

@@ -27,6 +27,11 @@ class CalendarFeed(models.Model):
         default=False,
         help_text=_("Off by default: anyone with the address could read it."),
     )
+    with_met_days = models.BooleanField(
+        _("the day you met each person, every year"),
+        default=False,
+        help_text=_("Off by default: “10 years since you met Helga”."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -52,3 +57,9 @@ class CalendarFeed(models.Model):
     @property
     def url(self) -> str:
         return settings.SITE_URL + reverse("calendars:feed", args=[self.pk, self.token])
+
+    @property
+    def webcal_url(self) -> str:
+        """The address as calendar apps subscribe to it in one tap: webcal:// in place of
+        https:// (or http:// on a server without TLS)."""
+        return "webcal://" + self.url.split("://", 1)[1]

@@ -1,6 +1,7 @@
 """The private calendar feed: turned on, renewed and off in Settings, and read by calendar
 apps at its secret address, which is the only credential they have."""
 
+from allauth.mfa.adapter import get_adapter as mfa_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +18,13 @@ from common.types import AuthedRequest
 @require_GET
 def feed_settings(request: AuthedRequest) -> HttpResponse:
     feed = CalendarFeed.objects.filter(owner=request.user).first()
-    context = {"feed": feed, "form": FeedForm(instance=feed) if feed else None}
+    context = {
+        "feed": feed,
+        "form": FeedForm(instance=feed) if feed else None,
+        # The QR code two-factor draws for an authenticator app (allauth, with qrcode), here
+        # for a phone's camera: drawn on the server as SVG, so no image comes from anywhere.
+        "qr_svg": mfa_adapter().build_totp_svg(feed.webcal_url) if feed else "",
+    }
     return render(request, "calendars/settings.html", context)
 
 

@@ -4,14 +4,13 @@ they told, and optionally a follow-up date, a favour and how to reach them, in o
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from common.once import CreatesOnce
-from contacts.forms import DAYS, MONTH_CHOICES, validate_channel
-from contacts.models import Channel, Person, PersonDate
+from contacts.forms import BirthdayFields, validate_channel
+from contacts.models import Channel, Person
 from conversations.models import Conversation, Story, validate_follow_up_date
 from favours.models import Favour
 
@@ -25,10 +24,12 @@ def people_matching(*, user: User, name: str) -> list[Person]:
     return list(Person.objects.for_user(user).filter(archived=False).named_like(name)[:MATCHES])
 
 
-class CaptureForm(CreatesOnce):
+class CaptureForm(BirthdayFields, CreatesOnce):
     # The phone keeps entries under this name while offline, so it stays "key".
     key_field = "key"
     once = None  # type: ignore[assignment]
+    # A birthday heard at the event is added; one the person has already is kept.
+    birthday_replaces = False
     key = forms.UUIDField(widget=forms.HiddenInput)  # type: ignore[assignment]
     person = forms.ModelChoiceField(
         queryset=Person.objects.none(), required=False, widget=forms.HiddenInput
@@ -52,19 +53,6 @@ class CaptureForm(CreatesOnce):
         required=False,
         validators=[validate_follow_up_date],
         widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    birthday_day = forms.TypedChoiceField(
-        label=_("Day"), choices=DAYS, coerce=int, empty_value=None, required=False
-    )
-    birthday_month = forms.TypedChoiceField(
-        label=_("Month"), choices=MONTH_CHOICES, coerce=int, empty_value=None, required=False
-    )
-    birthday_year = forms.IntegerField(
-        label=_("Year"),
-        required=False,
-        min_value=1,
-        max_value=9999,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "1971"}),
     )
     favour = forms.CharField(label=_("A favour offered"), max_length=300, required=False)
     favour_giver = forms.ChoiceField(
@@ -111,27 +99,8 @@ class CaptureForm(CreatesOnce):
             self.add_error("name", _("Who did you meet? Type a name."))
         if data.get("ask_on") and not data.get("story"):
             self.add_error("story", _("Write down what they told you, to keep the date."))
-        self._check_birthday(data)
+        self.birthday_clean(data.get("person"))
         return data
-
-    def _check_birthday(self, data: dict[str, Any]) -> None:
-        """A birthday needs its day and month, the year if known, and must be one that can
-        be: the same rules as on a person's page."""
-        day, month, year = (data.get(f"birthday_{part}") for part in ("day", "month", "year"))
-        if not (day or month or year):
-            return
-        if not day:
-            self.add_error("birthday_day", _("Choose the day of the birthday."))
-        if not month:
-            self.add_error("birthday_month", _("Choose the month of the birthday."))
-        if not (day and month):
-            return
-        birthday = PersonDate(kind=PersonDate.Kind.BIRTHDAY, day=day, month=month, year=year)
-        try:
-            birthday.clean()
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                self.add_error(f"birthday_{field}", messages)
 
     def save(self) -> tuple[Person, bool] | None:
         """Record the entry once, like every form that creates something. Returns the person,
@@ -177,15 +146,7 @@ class CaptureForm(CreatesOnce):
                 origin=Favour.Origin.OFFERED,
                 what=data["favour"],
             )
-        if data["birthday_day"] and data["birthday_month"]:
-            PersonDate.objects.get_or_create(
-                owner=self.owner,
-                person=person,
-                kind=PersonDate.Kind.BIRTHDAY,
-                month=data["birthday_month"],
-                day=data["birthday_day"],
-                defaults={"year": data["birthday_year"]},
-            )
+        self.birthday_save(person)
         for kind, value in (
             (Channel.Kind.EMAIL, data["email"]),
             (Channel.Kind.PHONE, data["phone"]),

@@ -14,7 +14,17 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from common.once import CreatesOnce
 from contacts import photos
-from contacts.models import Channel, Circle, Person, PersonDate, Tag
+from contacts.models import (
+    FIRST_YEAR,
+    LABEL_NEEDED,
+    LAST_YEAR,
+    YEAR_MESSAGES,
+    Channel,
+    Circle,
+    Person,
+    PersonDate,
+    Tag,
+)
 
 # Fields whose values the user types again and again: offered back as they type.
 SUGGESTED = ("organisation", "city")
@@ -22,7 +32,164 @@ PHONE_RE = re.compile(r"^\+?[\d\s()./-]{5,30}$")
 MAX_TAGS = 20
 
 
-class PersonForm(CreatesOnce, forms.ModelForm[Person]):
+DAYS = [("", _("Day")), *((day, str(day)) for day in range(1, 32))]
+MONTH_CHOICES = [("", _("Month")), *MONTHS.items()]
+
+
+def date_parts(*, required: bool) -> dict[str, forms.Field]:
+    """Day, month and an optional year, as three fields: a birthday is often known without
+    its year, which a date picker cannot take. Every message is the app's own, never one of
+    Django's stock ones ("Ensure this value is greater than or equal to 1")."""
+    return {
+        "day": forms.TypedChoiceField(
+            label=_("Day"),
+            choices=DAYS,
+            coerce=int,
+            empty_value=None,
+            required=required,
+            error_messages={
+                "required": _("Choose the day."),
+                "invalid_choice": _("Choose a day from the list."),
+            },
+        ),
+        "month": forms.TypedChoiceField(
+            label=_("Month"),
+            choices=MONTH_CHOICES,
+            coerce=int,
+            empty_value=None,
+            required=required,
+            error_messages={
+                "required": _("Choose the month."),
+                "invalid_choice": _("Choose a month from the list."),
+            },
+        ),
+        "year": forms.IntegerField(
+            label=_("Year"),
+            required=False,
+            min_value=FIRST_YEAR,
+            max_value=LAST_YEAR,
+            error_messages=YEAR_MESSAGES,
+            widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "1971"}),
+        ),
+    }
+
+
+class PersonDateForm(CreatesOnce, forms.ModelForm[PersonDate]):
+    """A date on a person's page. Which fields it offers, which are needed and what their help
+    says come from the chosen kind's rules (`PersonDate.RULES`), the same the model checks;
+    choosing another kind draws the form again for it (htmx), keeping what was typed."""
+
+    day, month, year = date_parts(required=True).values()
+    # What a redrawn form keeps of what was typed.
+    TYPED = ("kind", "label", "day", "month", "year", "repeats", "once")
+
+    class Meta:
+        model = PersonDate
+        fields = ["kind", "label", "day", "month", "year", "repeats"]
+        widgets = {"kind": forms.RadioSelect}
+        error_messages = {"kind": {"required": _("Choose what kind of date it is.")}}
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.instance.person = person
+        self.instance.owner = person.owner
+        rules = PersonDate.RULES[self.kind]
+        label = self.fields["label"]
+        if rules.label_offered:
+            label.required = rules.label_required
+            label.help_text = rules.label_help
+            label.error_messages["required"] = LABEL_NEEDED
+            label.widget.attrs.update(autocomplete="off")
+        else:
+            del self.fields["label"]
+        if rules.may_happen_once:
+            self.fields["repeats"].help_text = _("Untick for a date that happens once.")
+        else:
+            del self.fields["repeats"]
+
+    @property
+    def kind(self) -> str:
+        """The kind chosen: as sent, or as drawn, or the date's own."""
+        chosen = (
+            self.data.get(self.add_prefix("kind")) if self.is_bound else self.initial.get("kind")
+        )
+        return chosen if chosen in PersonDate.RULES else self.instance.kind
+
+
+# What a birthday's fields say when a part is missing.
+BIRTHDAY_MISSING = {
+    "day": _("Choose the day of the birthday."),
+    "month": _("Choose the month of the birthday."),
+}
+
+
+class BirthdayFields(forms.Form):
+    """A person's birthday on a form about the person (adding or editing them, quick capture):
+    day, month and the year if known, checked by the rules the date form checks, and one a
+    person. On the person's own form the fields are their birthday; capture adds one, and one
+    they have already is only taken again on its own day (giving the year it lacked)."""
+
+    birthday_day, birthday_month, birthday_year = date_parts(required=False).values()
+    # Whether the fields replace the person's birthday (their form) or add one (capture).
+    birthday_replaces = True
+
+    def birthday_initial(self, person: Person) -> None:
+        """Draw the person's birthday in the fields."""
+        found = PersonDate.objects.filter(person=person, kind=PersonDate.Kind.BIRTHDAY).first()
+        if found is not None:
+            for part in ("day", "month", "year"):
+                self.initial[f"birthday_{part}"] = getattr(found, part)
+
+    def birthday_clean(self, person: Person | None) -> None:
+        """Check what was typed, as `birthday` (to save) and `birthday_gone` (to delete)."""
+        self.birthday: PersonDate | None = None
+        self.birthday_gone: PersonDate | None = None
+        parts = {part: self.cleaned_data.get(f"birthday_{part}") for part in ("day", "month")}
+        year = self.cleaned_data.get("birthday_year")
+        kept = (
+            PersonDate.objects.filter(person=person, kind=PersonDate.Kind.BIRTHDAY).first()
+            if person is not None and person.pk
+            else None
+        )
+        if not any(parts.values()) and year is None:
+            if self.birthday_replaces and not self.has_error("birthday_year"):
+                self.birthday_gone = kept
+            return
+        for part, value in parts.items():
+            if not value:
+                self.add_error(f"birthday_{part}", BIRTHDAY_MISSING[part])
+        if self.errors.keys() & {"birthday_day", "birthday_month", "birthday_year"}:
+            return
+        typed = PersonDate(kind=PersonDate.Kind.BIRTHDAY, year=year, **parts)
+        if kept is not None and self.birthday_replaces:
+            kept.day, kept.month, kept.year = typed.day, typed.month, typed.year
+            birthday = kept
+        else:
+            birthday = kept if kept is not None and kept.absorb(typed) else typed
+        if person is not None and person.pk:
+            birthday.person = person
+        try:
+            birthday.clean()
+            birthday.validate_constraints()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                # "kind" is a second birthday: said beside the first field of the birthday.
+                name = f"birthday_{field}" if field in parts or field == "year" else "birthday_day"
+                self.add_error(name, messages)
+            return
+        self.birthday = birthday
+
+    def birthday_save(self, person: Person) -> None:
+        if self.birthday is not None:
+            self.birthday.person = person
+            self.birthday.owner = person.owner
+            self.birthday.save()
+        elif self.birthday_gone is not None:
+            self.birthday_gone.delete()
+
+
+class PersonForm(BirthdayFields, CreatesOnce, forms.ModelForm[Person]):
     tag_names = forms.CharField(
         label=_("Tags"),
         required=False,
@@ -62,6 +229,12 @@ class PersonForm(CreatesOnce, forms.ModelForm[Person]):
         self.fields["tag_names"].widget.attrs.update(autocomplete="off", list="tag-suggestions")
         if self.instance.pk:
             self.initial["tag_names"] = ", ".join(t.name for t in self.instance.tags.all())
+            self.birthday_initial(self.instance)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.birthday_clean(self.instance if self.instance.pk else None)
+        return data
 
     def clean_tag_names(self) -> list[str]:
         names: dict[str, str] = {}
@@ -81,6 +254,7 @@ class PersonForm(CreatesOnce, forms.ModelForm[Person]):
         person.owner = self.owner
         person.save()
         person.tags.set([self._tag(name) for name in self.cleaned_data["tag_names"]])
+        self.birthday_save(person)
         return person
 
     def _tag(self, name: str) -> Tag:
@@ -179,49 +353,3 @@ class PhotoForm(forms.Form):
             return photos.photo_read(data=upload.read())
         except photos.PhotoRefused as error:
             raise ValidationError(str(error)) from None
-
-
-DAYS = [("", _("Day")), *((day, str(day)) for day in range(1, 32))]
-MONTH_CHOICES = [("", _("Month")), *MONTHS.items()]
-
-
-class DateFields(forms.Form):
-    """Day, month and an optional year, as three fields: a birthday is often known without
-    its year, which a date picker cannot take."""
-
-    day = forms.TypedChoiceField(label=_("Day"), choices=DAYS, coerce=int, empty_value=None)
-    month = forms.TypedChoiceField(
-        label=_("Month"), choices=MONTH_CHOICES, coerce=int, empty_value=None
-    )
-    year = forms.IntegerField(
-        label=_("Year"),
-        required=False,
-        min_value=1,
-        max_value=9999,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "1971"}),
-    )
-
-
-class PersonDateForm(CreatesOnce, forms.ModelForm[PersonDate]):
-    day = DateFields.base_fields["day"]
-    month = DateFields.base_fields["month"]
-    year = DateFields.base_fields["year"]
-
-    class Meta:
-        model = PersonDate
-        fields = ["kind", "label", "day", "month", "year", "repeats"]
-        widgets = {"kind": forms.RadioSelect}
-
-    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.person = person
-        self.instance.person = person
-        self.instance.owner = person.owner
-        self.fields["label"].widget.attrs.update(autocomplete="off")
-        self.fields["repeats"].help_text = _("Untick for a date that happens once.")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("kind") != PersonDate.Kind.OTHER:
-            data["label"] = ""
-        return data

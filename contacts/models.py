@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -31,6 +32,7 @@ from django.utils import formats, timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_stubs_ext import StrOrPromise
 
 from common.counts import count_of
 from common.dates import day_phrase
@@ -439,6 +441,31 @@ class PersonDateQuerySet(OwnedQuerySet["PersonDate"]):
         return sorted(found, key=lambda o: (o.on, o.date.person.name, o.date.pk))
 
 
+# The years a date may have. Before 1900 address books mean "no year" (Apple writes 1604).
+FIRST_YEAR, LAST_YEAR = 1900, 9999
+YEAR_MESSAGES = {
+    "invalid": _("Type the year as a number, like 1971."),
+    "min_value": _("Please enter a year from 1900 on, like 1971."),
+    "max_value": _("Please enter a year with four digits, like 1971."),
+}
+
+
+LABEL_NEEDED = _("Say what the date is, like “moved to Lisbon”.")
+
+
+@dataclass(frozen=True)
+class KindRules:
+    """What one kind of date asks for. The model's checks, the date forms' fields, their
+    "optional" markers and their help all read it, so none can say otherwise."""
+
+    # Whether "What it is" is offered, and whether it must be filled in.
+    label_offered: bool
+    label_required: bool
+    label_help: StrOrPromise
+    # Whether it may happen once, or always comes round every year.
+    may_happen_once: bool
+
+
 class PersonDate(models.Model):
     """A birthday, an anniversary or another date in someone's life: a reason to reach out
     when it comes round. The year is optional for a date that repeats every year."""
@@ -448,18 +475,32 @@ class PersonDate(models.Model):
         ANNIVERSARY = "anniversary", _("Anniversary")
         OTHER = "other", _("Other date")
 
+    RULES: ClassVar[dict[str, KindRules]] = {
+        # A birthday is a birthday, every year: there is nothing else to say about it.
+        Kind.BIRTHDAY: KindRules(
+            label_offered=False, label_required=False, label_help="", may_happen_once=False
+        ),
+        Kind.ANNIVERSARY: KindRules(
+            label_offered=True,
+            label_required=False,
+            label_help=_("If you like: “wedding anniversary with Max”."),
+            may_happen_once=True,
+        ),
+        Kind.OTHER: KindRules(
+            label_offered=True,
+            label_required=True,
+            label_help=_("Like “moved to Lisbon” or “her daughter's birthday”."),
+            may_happen_once=True,
+        ),
+    }
+
     # No index of its own: date_upcoming below starts with the owner.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="dates")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.BIRTHDAY)
-    label = models.CharField(
-        _("what it is"),
-        max_length=100,
-        blank=True,
-        help_text=_("For another date: “moved to Lisbon”, “her daughter's birthday”."),
-    )
+    label = models.CharField(_("what it is"), max_length=100, blank=True)
     month = models.PositiveSmallIntegerField(
         _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
@@ -485,16 +526,30 @@ class PersonDate(models.Model):
             models.CheckConstraint(
                 condition=Q(repeats=True) | Q(year__isnull=False), name="date_once_has_year"
             ),
+            # One birthday a person (migration 0011 settled the people who had two).
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(kind="birthday"), name="date_one_birthday"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="birthday") | Q(repeats=True), name="date_birthday_repeats"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.month}-{self.day}"
 
+    @property
+    def rules(self) -> KindRules:
+        return self.RULES.get(self.kind, self.RULES[self.Kind.OTHER])
+
     def clean(self) -> None:
         """Only days that exist: no 31 April or 30 February. A 29 February without a year is
         fine (it falls on the 28th in other years); with a year it must be a leap year. A
-        birthday lies between 1900 and today; a date that happens once needs its year."""
+        birthday lies between 1900 and today; a date that happens once needs its year, and a
+        kind that always comes round (`RULES`) does."""
         errors: dict[str, object] = {}
+        if not self.rules.may_happen_once:
+            self.repeats = True
         if self.month and self.day:
             longest = calendar.monthrange(self.year or 2000, self.month)[1]
             if self.day > longest:
@@ -504,8 +559,10 @@ class PersonDate(models.Model):
                     else _("%(month)s has only %(days)d days.")
                     % {"month": MONTHS[self.month], "days": longest}
                 )
-        if self.year is not None and self.year < 1900:
-            errors["year"] = _("Please enter a year after 1900.")
+        if self.year is not None and self.year < FIRST_YEAR:
+            errors["year"] = YEAR_MESSAGES["min_value"]
+        elif self.year is not None and self.year > LAST_YEAR:
+            errors["year"] = YEAR_MESSAGES["max_value"]
         elif (
             self.kind == self.Kind.BIRTHDAY
             and self.year
@@ -517,10 +574,62 @@ class PersonDate(models.Model):
             errors["year"] = _("A birthday cannot be in the future.")
         if not self.repeats and not self.year:
             errors["year"] = _("A date that happens once needs its year.")
-        if self.kind == self.Kind.OTHER and not self.label.strip():
-            errors["label"] = _("Say what the date is, like “moved to Lisbon”.")
         if errors:
             raise ValidationError(errors)
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        """Each field on its own, and the label its kind needs (`RULES`): here rather than in
+        `clean`, so a form whose own label field already said so does not say it twice."""
+        errors: dict[str, list[ValidationError]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        needed = "label" not in (exclude or ()) and self.rules.label_required
+        if needed and "label" not in errors and not self.label.strip():
+            errors["label"] = [ValidationError(LABEL_NEEDED)]
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        """The database's constraints, and one birthday a person said beside the kind where
+        a form chose it (a form leaves the person out of its checks, which would skip it)."""
+        super().validate_constraints(exclude=[*(exclude or []), "person"])
+        if self.kind == self.Kind.BIRTHDAY and self.person_id:
+            taken = self.other_birthday()
+            if taken is not None:
+                raise ValidationError({"kind": taken.taken_message()})
+
+    def other_birthday(self) -> "PersonDate | None":
+        """The person's birthday, when it is another row than this one."""
+        return (
+            PersonDate.objects.filter(person_id=self.person_id, kind=self.Kind.BIRTHDAY)
+            .exclude(pk=self.pk)
+            .first()
+        )
+
+    def taken_message(self) -> str:
+        """Why a second birthday is refused, for this, the person's one birthday."""
+        return _("%(name)s's birthday is already %(day)s. Change that one instead.") % {
+            "name": self.person.name,
+            "day": self.day_text(),
+        }
+
+    def absorb(self, other: "PersonDate") -> bool:
+        """Take in `other`, a second birthday, when it is this one again (the same day, and no
+        other year), giving this one the year it lacks; whether it was."""
+        same = (self.month, self.day) == (other.month, other.day)
+        if not same or (self.year and other.year and self.year != other.year):
+            return False
+        self.year = self.year or other.year
+        return True
+
+    def note_line(self) -> str:
+        """A date kept in the notes, the way imports keep a birthday they cannot use:
+        "BDAY: 1971-03-15", or "BDAY: --03-15" without a year."""
+        year = f"{self.year:04d}-" if self.year else "--"
+        label = f" ({self.label})" if self.label else ""
+        return f"BDAY: {year}{self.month:02d}-{self.day:02d}{label}"
 
     def _on(self, year: int) -> datetime.date:
         """The day it falls on in `year`: 29 February is the 28th in years without one."""
@@ -547,8 +656,9 @@ class PersonDate(models.Model):
         return on.year - self.year
 
     def sentence(self, on: datetime.date, today: datetime.date) -> str:
-        """The date as a reason to reach out, with the person's name and an age or years where
-        the year is known: "Helga turns 61 on Friday.", "Tom's anniversary: 10 years today." """
+        """The date as a reason to reach out, with the person's name, the label typed, and an
+        age or years where the year is known: "Helga turns 61 on Friday.", "Tom's
+        anniversary: 10 years today.", "Tom: “Moved to Lisbon”, on Friday." """
         when = day_phrase(on, today)
         years = self.years_on(on)
         name = self.person.name
@@ -560,7 +670,7 @@ class PersonDate(models.Model):
                     "when": when,
                 }
             return _("%(name)s's birthday is %(when)s.") % {"name": name, "when": when}
-        if self.kind == self.Kind.ANNIVERSARY:
+        if self.kind == self.Kind.ANNIVERSARY and not self.label:
             if years:
                 return ngettext(
                     "%(name)s's anniversary: %(years)d year %(when)s.",
@@ -568,23 +678,41 @@ class PersonDate(models.Model):
                     years,
                 ) % {"name": name, "years": years, "when": when}
             return _("%(name)s's anniversary is %(when)s.") % {"name": name, "when": when}
+        # With a label, the label says what it is: "wedding anniversary with Max".
+        said = {"name": name, "years": years, "label": self.label, "when": when}
+        if years and self.kind == self.Kind.ANNIVERSARY:
+            return (
+                ngettext(
+                    "%(name)s: “%(label)s”, %(years)d year %(when)s.",
+                    "%(name)s: “%(label)s”, %(years)d years %(when)s.",
+                    years,
+                )
+                % said
+            )
         if years:
-            return ngettext(
-                "%(name)s: %(years)d year since “%(label)s”, %(when)s.",
-                "%(name)s: %(years)d years since “%(label)s”, %(when)s.",
-                years,
-            ) % {"name": name, "years": years, "label": self.label, "when": when}
-        return _("%(name)s: “%(label)s”, %(when)s.") % {
-            "name": name,
-            "label": self.label,
-            "when": when,
-        }
+            return (
+                ngettext(
+                    "%(name)s: %(years)d year since “%(label)s”, %(when)s.",
+                    "%(name)s: %(years)d years since “%(label)s”, %(when)s.",
+                    years,
+                )
+                % said
+            )
+        return _("%(name)s: “%(label)s”, %(when)s.") % said
 
     def title(self) -> str:
-        """What the date is, in a few words: "Birthday", or the user's own label."""
-        if self.kind == self.Kind.OTHER:
-            return self.label
-        return str(self.get_kind_display())
+        """What the date is, in a few words: the label typed for it, or else its kind."""
+        return self.label or str(self.get_kind_display())
+
+    def years_text(self, on: datetime.date) -> str:
+        """How many years it will be on that day, without the name or the day: "turns 61",
+        "10 years"; empty when the year is not known."""
+        years = self.years_on(on)
+        if not years:
+            return ""
+        if self.kind == self.Kind.BIRTHDAY:
+            return _("turns %(years)d") % {"years": years}
+        return ngettext("%(years)d year", "%(years)d years", years) % {"years": years}
 
     def day_text(self) -> str:
         """The date as set: "15 March" or "15 March 1971"."""
@@ -615,3 +743,7 @@ class Occurrence:
     @property
     def sentence(self) -> str:
         return self.date.sentence(self.on, self.today)
+
+    @property
+    def years_text(self) -> str:
+        return self.date.years_text(self.on)

@@ -247,7 +247,7 @@ def _photo_answer(request: AuthedRequest, person: Person, form: PhotoForm) -> Ht
 @require_http_methods(["GET", "POST"])
 def date_create(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=pk)
-    form = PersonDateForm(request.POST or None, person=person)
+    form = PersonDateForm(request.POST or None, initial=_typed(request), person=person)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -260,7 +260,9 @@ def date_create(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def date_edit(request: AuthedRequest, date_pk: int) -> HttpResponse:
     date = get_owned_or_404(PersonDate.objects.select_related("person"), request.user, pk=date_pk)
-    form = PersonDateForm(request.POST or None, instance=date, person=date.person)
+    form = PersonDateForm(
+        request.POST or None, initial=_typed(request), instance=date, person=date.person
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         return _dates_saved(request, date.person, _("Date saved."))
@@ -272,6 +274,12 @@ def date_delete(request: AuthedRequest, date_pk: int) -> HttpResponse:
     date = get_owned_or_404(PersonDate.objects.select_related("person"), request.user, pk=date_pk)
     date.delete()
     return _dates_saved(request, date.person, _("Date deleted."))
+
+
+def _typed(request: AuthedRequest) -> dict[str, str]:
+    """What was typed so far, when the form is drawn again for another kind: a GET, which
+    saves nothing."""
+    return {name: request.GET[name] for name in PersonDateForm.TYPED if name in request.GET}
 
 
 def _date_form(request: AuthedRequest, form: PersonDateForm, person: Person) -> HttpResponse:

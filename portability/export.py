@@ -22,6 +22,7 @@ from connections.models import Connection, Introduction
 from contacts.forms import PersonForm
 from contacts.models import Channel, Person, PersonDate, Tag
 from contacts.photos import CONTENT_TYPE, Photo, photo_read, photo_writer
+from contacts.services import dates_add
 from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
 from relationships.models import Muscle
@@ -328,9 +329,10 @@ def _vcard_date(date: PersonDate) -> str:
 
 
 def _vcard_dates(card: Any, dates: list[PersonDate]) -> None:
-    """The first birthday as BDAY and the first anniversary as ANNIVERSARY, which every
-    address book reads; every other date as Apple's X-ABDATE with its X-ABLabel in one item
-    group. A date that happens once says so in a parameter of Knotwork's own."""
+    """The birthday as BDAY and the first anniversary as ANNIVERSARY, which every address
+    book reads; every other date as Apple's X-ABDATE with its X-ABLabel in one item group.
+    A date that happens once, and the label of a birthday or an anniversary, say so in
+    parameters of Knotwork's own."""
     first: set[str] = set()
     for number, date in enumerate(dates, start=1):
         standard = {"birthday": "bday", "anniversary": "anniversary"}.get(date.kind)
@@ -346,6 +348,8 @@ def _vcard_dates(card: Any, dates: list[PersonDate]) -> None:
         line.value = _vcard_date(date)
         if not date.repeats:
             line.params["X-KNOTWORK-REPEATS"] = ["no"]
+        if date.label and date.kind != "other":  # another date's label is its X-ABLabel
+            line.params["X-KNOTWORK-LABEL"] = [date.label.replace('"', "'")]  # no quotes in a param
 
 
 def _vcard_text(value: object) -> str:
@@ -431,10 +435,12 @@ def _import(user: User, data: dict[str, Any], write: Callable[[Photo], tuple[str
             for person, row in zip(chunk, rows, strict=True)
             for channel in row["channels"]
         )
-        PersonDate.objects.bulk_create(
-            _checked(PersonDate(owner=user, person=person, **date), "person")
-            for person, row in zip(chunk, rows, strict=True)
-            for date in row.get("dates", [])  # exports before dates were kept have none
+        dates_add(
+            dates=[
+                _checked(PersonDate(owner=user, person=person, **date), "person")
+                for person, row in zip(chunk, rows, strict=True)
+                for date in row.get("dates", [])  # exports before dates were kept have none
+            ]
         )
         Muscle.objects.bulk_create(
             Muscle(

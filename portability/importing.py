@@ -30,7 +30,8 @@ from connections.models import Connection
 from contacts.forms import MAX_TAGS, validate_channel
 from contacts.models import Channel, Person, PersonDate, Tag
 from contacts.photos import NOT_A_PHOTO, Photo, PhotoRefused, photo_read, photo_writer
-from portability.export import NICKNAME, VCARD_FIELDS
+from contacts.services import dates_add
+from portability.export import DATE_FIELDS, NICKNAME, VCARD_FIELDS
 from portability.models import ImportBatch
 
 logger = logging.getLogger(__name__)
@@ -356,11 +357,15 @@ def _card_dates(contents: dict[str, list[Any]]) -> tuple[list[dict[str, Any]], l
             if "X-APPLE-OMIT-YEAR" in line.params:
                 date = DayOfYear(date.month, date.day)
             once = [v.lower() for v in line.params.get("X-KNOTWORK-REPEATS", [])] == ["no"]
-            dates.append(_date(kind, label, date, repeats=not once))
+            # Knotwork's export says the label typed for any kind, an anniversary's too.
+            own = line.params.get("X-KNOTWORK-LABEL", [""])[0]
+            dates.append(_date(kind, label, date, repeats=not once, own_label=own))
     return dates, list(unread.items())
 
 
-def _date(kind: str, label: str, date: DayOfYear, *, repeats: bool = True) -> dict[str, Any]:
+def _date(
+    kind: str, label: str, date: DayOfYear, *, repeats: bool = True, own_label: str = ""
+) -> dict[str, Any]:
     """A date as the import keeps it. Apple's "Anniversary" label is the anniversary."""
     if kind == OTHER and label.lower() in {"anniversary", "jahrestag"}:
         kind, label = ANNIVERSARY, ""
@@ -370,7 +375,7 @@ def _date(kind: str, label: str, date: DayOfYear, *, repeats: bool = True) -> di
         label = _("Date")
     return {
         "kind": kind,
-        "label": label,
+        "label": own_label or label,
         "month": date.month,
         "day": date.day,
         "year": date.year,
@@ -745,8 +750,11 @@ def _checked(candidate: Candidate) -> Candidate:
 
 def _dates(raw: list[dict[str, Any]], dropped: list[str]) -> list[dict[str, Any]]:
     """Each date checked as the form checks it: a birthday's year in the future is left
-    out (the day is kept); a date that cannot be is listed as dropped."""
-    kept: list[dict[str, Any]] = []
+    out (the day is kept); a date that cannot be is listed as dropped. A second birthday
+    is the first again when it can be (the same day); any other goes into the notes when the
+    entry is written (`dates_add`), and the preview says so."""
+    kept: list[PersonDate] = []
+    birthday: PersonDate | None = None
     for values in raw:
         values = {**values, "label": _clean(str(values.get("label") or ""))[:MAX_DATE_LABEL]}
         date = PersonDate(**values)
@@ -756,14 +764,23 @@ def _dates(raw: list[dict[str, Any]], dropped: list[str]) -> list[dict[str, Any]
             )
         except ValidationError as error:
             if "year" in error.message_dict and date.repeats and date.kind == BIRTHDAY:
-                values["year"] = None
-                kept.append(values)
+                date.year = None
             else:
                 day = f"{date.day}.{date.month}.{date.year or ''}"
                 dropped.append(f"{day}: {' '.join(error.messages)}")
-            continue
-        kept.append(values)
-    return kept
+                continue
+        if date.kind == BIRTHDAY:
+            if birthday is None:
+                birthday = date
+            elif birthday.absorb(date):
+                continue
+            else:
+                dropped.append(
+                    _("%(day)s: a person has one birthday, so this one goes into the notes.")
+                    % {"day": date.note_line()}
+                )
+        kept.append(date)
+    return [{field: getattr(date, field) for field in DATE_FIELDS} for date in kept]
 
 
 def _validate_channel(kind: str, value: str) -> None:
@@ -1080,22 +1097,14 @@ def _apply_chunk(
 
 
 def _dates_add(user: User, wanted: dict[int, list[dict[str, Any]]]) -> None:
-    """Give people the dates they lack (a birthday on the same day is one they have), in two
-    queries."""
-    have = {
-        (person, kind, month, day)
-        for person, kind, month, day in PersonDate.objects.filter(
-            owner=user, person__in=[pk for pk, dates in wanted.items() if dates]
-        ).values_list("person_id", "kind", "month", "day")
-    }
-    new = []
-    for person, dates in wanted.items():
-        for values in dates:
-            key = (person, values["kind"], values["month"], values["day"])
-            if key not in have:
-                have.add(key)
-                new.append(PersonDate(owner=user, person_id=person, **values))
-    PersonDate.objects.bulk_create(new)
+    """Give people the dates they lack, one birthday a person (`dates_add`)."""
+    dates_add(
+        dates=[
+            PersonDate(owner=user, person_id=person, **values)
+            for person, dates in wanted.items()
+            for values in dates
+        ]
+    )
 
 
 def _fill(

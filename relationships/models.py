@@ -5,11 +5,15 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import time_ago
 from common.ownership import OwnedQuerySet
 from contacts.models import Person
+
+# How long overdue is still said as the day it was due; longer ago, as when you were last in touch.
+OVERDUE_SAID_AS_A_DAY = 365
 
 
 class Muscle(models.Model):
@@ -55,6 +59,30 @@ class Muscle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.strength:.1f}"
+
+    def next_reach_out(self) -> str:
+        """When to reach out next, as the person's page says it, true whatever is recorded.
+        Not quiet: by the day it is due ("by 4 December"). Quiet, and nothing since the day you
+        met or added them: that, and how long ago ("Now: you have not been in touch since you
+        met, 32 years ago."), never a due day counted from a day long past ("overdue since
+        19 February 1994"). Quiet since something you recorded: since when it is due, or how
+        long ago you were last in touch once that is more than a year."""
+        today = timezone.localdate()
+        last, due = self.last_contact_on, self.due_on
+        if last is None or due is None:
+            return ""
+        if not self.quiet:
+            return _("by %(day)s") % {"day": formats.date_format(due, "DATE_FORMAT")}
+        ago = time_ago((today - last).days)
+        if last == self.person.met_on:
+            return _("Now: you have not been in touch since you met, %(ago)s.") % {"ago": ago}
+        if last == timezone.localdate(self.person.created_at):
+            return _("Now: you have not been in touch since you added them, %(ago)s.") % {
+                "ago": ago
+            }
+        if (today - due).days > OVERDUE_SAID_AS_A_DAY:
+            return _("Now: you were last in touch %(ago)s.") % {"ago": ago}
+        return _("overdue since %(day)s") % {"day": formats.date_format(due, "DATE_FORMAT")}
 
 
 class JobRun(models.Model):

@@ -186,6 +186,9 @@ REVIEWED_MARKUP = {
     # The authenticator app's QR code: SVG that allauth draws with `qrcode` from the secret and
     # the account's email, which are encoded as squares, never written as text or markup.
     ("templates/mfa/totp/activate_form.html", "|safe"),
+    # The calendar feed's QR code: the same drawing (allauth's, with `qrcode`) of the feed's
+    # address, which holds only the site's address, ids and a URL-safe token, as squares.
+    ("templates/calendars/settings.html", "|safe"),
 }
 MARKUP_PATTERNS = ("mark_safe(", "SafeString(", "render_to_string(", "|safe", "autoescape off")
 

@@ -166,9 +166,12 @@ def _listed(
     for o in week:
         muscle = muscles.get(o.person.pk)
         snoozed = muscle and muscle.snoozed_until and muscle.snoozed_until >= today
-        # Once you have been in touch in the week before the day, the date has done its work.
+        # Once you have been in touch in the week before the day, the date has done its work;
+        # but not by meeting them: the conversation capture records on the day you met would
+        # hide a new friend's birthday, the soonest first.
         lead = o.on - datetime.timedelta(days=DATE_LOOKAHEAD_DAYS)
-        in_touch = any(day >= lead for day in contacts.get(o.person.pk, []))
+        met = o.person.met_on
+        in_touch = any(day >= lead and day != met for day in contacts.get(o.person.pk, []))
         if not (snoozed or in_touch):
             dated.setdefault(o.person.pk, o)  # the soonest of a person's dates
     chosen: dict[int, tuple[Person, Muscle | None, Occurrence | None]] = {}

@@ -75,3 +75,32 @@ document.addEventListener("DOMContentLoaded", () => {
     if (frame.contentDocument?.readyState === "complete") fitEmailPreview(frame);
   }
 });
+
+// A copy button beside a value to copy, such as the calendar feed's address or a new token
+// (templates/_copy.html). It is shown only where this script runs: without it the value is
+// still selectable text. It copies through the Clipboard API, or where the browser keeps that
+// from a page (a server reached over plain http) by selecting the text and copying that, and
+// says which happened.
+document.addEventListener("htmx:load", (event) => {
+  const content = event.detail.elt;
+  for (const button of [content, ...content.querySelectorAll("button[data-copy]")]) {
+    if (button.matches("button[data-copy]")) button.hidden = false;
+  }
+});
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("button[data-copy]");
+  if (!button) return;
+  const field = document.getElementById(button.dataset.copy);
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(field.value);
+    copied = true;
+  } catch {
+    field.select();
+    copied = document.execCommand("copy");
+  }
+  const status = button.parentElement.querySelector(".copy-status");
+  status.textContent = copied ? button.dataset.copied : button.dataset.notCopied;
+  clearTimeout(status.clearing);
+  status.clearing = setTimeout(() => { status.textContent = ""; }, 4000);
+});

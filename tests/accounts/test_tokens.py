@@ -105,3 +105,18 @@ def test_the_tokens_page_is_in_german(alice_client: Client, alice: User):
     alice.save()
     page = alice_client.get(reverse("accounts:tokens"))
     assert "Zugangstoken" in page.text
+
+
+def test_a_new_secret_is_selectable_text_with_the_copy_button_beside_it(
+    alice_client: Client, alice: User
+):
+    """The one copy button (templates/_copy.html) the calendar feed's address has too: the
+    script shows it; without the script the secret is still text to select."""
+    reauthenticate(alice_client)
+    page = make(alice_client, follow=True).text
+    assert re.search(
+        r'<input id="token-secret" class="copy-value" type="text" value="[^"]+" readonly', page
+    )
+    assert re.search(
+        r'<button type="button" class="copy-button" data-copy="token-secret"[^>]* hidden>', page
+    )

@@ -85,9 +85,13 @@ def test_the_day_you_met_counts_as_a_date():
         ({"month": 4, "day": 31}, "day", "April has only 30 days."),
         ({"month": 2, "day": 30}, "day", "February has only 29 days."),
         ({"month": 2, "day": 29, "year": 1971}, "day", "1971 was not a leap year"),
-        ({"month": 3, "day": 15, "year": 1850}, "year", "after 1900"),
+        ({"month": 3, "day": 15, "year": 1850}, "year", "from 1900 on"),
         ({"month": 3, "day": 15, "year": 2027}, "year", "cannot be in the future"),
-        ({"month": 3, "day": 15, "repeats": False}, "year", "needs its year"),
+        (
+            {"month": 3, "day": 15, "kind": "anniversary", "repeats": False},
+            "year",
+            "needs its year",
+        ),
         ({"month": 3, "day": 15, "kind": "other"}, "label", "Say what the date is"),
     ],
 )

@@ -3,6 +3,8 @@ ordinary quiet, never twice, within the cap; and the upcoming page."""
 
 import datetime
 import html
+import re
+import uuid
 
 import pytest
 import time_machine
@@ -162,13 +164,83 @@ def test_the_home_page_shows_dates_in_a_fixed_number_of_queries(alice_client: Cl
 
 def test_the_upcoming_page_groups_60_days_by_week(alice: User, alice_client: Client):
     PersonDateFactory(person=known(alice, "Helga"), month=11, day=27, year=1965)
-    PersonDateFactory(person=known(alice, "Tom"), month=12, day=1)
+    tom = known(alice, "Tom")
+    PersonDateFactory(person=tom, month=12, day=1)
+    PersonDateFactory(person=tom, kind="anniversary", label="Wedding with Max", month=12, day=1)
     PersonDateFactory(person=known(alice, "Lena"), month=1, day=10)
     PersonDateFactory(person=known(alice, "Later"), month=1, day=30)
     home = alice_client.get(reverse("home")).text
     assert reverse("relationships:upcoming") in home
     page = html.unescape(alice_client.get(reverse("relationships:upcoming")).text)
-    assert page.index("This week") < page.index("Helga turns 61 on Friday.")
-    assert page.index("Next week") < page.index("Tom's birthday is on December 1.")
-    assert "Week of January 4" in page
+    assert page.index("This week") < page.index("Helga") < page.index("Next week")
+    assert page.index("Next week") < page.index("Tom") < page.index("Week of January 4")
+    assert "Lena" in page
     assert "Later" not in page
+    # Each row says each thing once: the day, who, and what it is.
+    rows = [
+        " ".join(re.sub(r"<[^>]+>", " ", row).split())
+        for row in re.findall(r"<li>(.*?)</li>", page.split('class="upcoming-weeks"')[1], re.S)
+    ]
+    assert rows == [
+        "Fri 27 Nov Helga Birthday · turns 61",
+        "Tue 1 Dec Tom Birthday",
+        "Tue 1 Dec Tom Wedding with Max",
+        "Sun 10 Jan Lena Birthday",
+    ]
+
+
+def capture_at_event(client: Client, owner: User, name: str, birthday: datetime.date) -> None:
+    """Meet someone at an event and capture them on the phone, with their birthday: capture
+    records an in-person conversation that day."""
+    data = {
+        "account": owner.device_tag,
+        "key": str(uuid.uuid4()),
+        "name": name,
+        "event": "Stanford alumni dinner",
+        "favour_giver": "me",
+        "birthday_day": str(birthday.day),
+        "birthday_month": str(birthday.month),
+    }
+    assert client.post(reverse("capture:page"), data).status_code == 302
+
+
+@pytest.mark.parametrize("met", [1, 3, 6], ids=lambda days: f"met-{days}-days-ago")
+@pytest.mark.parametrize("start", range(7), ids=lambda n: f"{TODAY + datetime.timedelta(n):%A}")
+def test_a_full_week_of_dates_lists_the_soonest_first(
+    alice: User, alice_client: Client, start: int, met: int
+):
+    """A date on each day of the week, for seven people met at one event in the days before
+    and captured there: the list holds the five soonest, in order. The conversation capture
+    records on the day you met is no sign you were in touch about the date (it hid the
+    soonest birthdays, Wednesday's, while keeping Saturday's and Sunday's)."""
+    today = TODAY + datetime.timedelta(days=start)
+    week = [today + datetime.timedelta(days=n) for n in range(7)]
+    with time_machine.travel(NOW + datetime.timedelta(days=start - met), tick=False):
+        for day in reversed(week):  # captured in another order than the days come
+            capture_at_event(alice_client, alice, f"{day:%A}", day)
+    for i in range(3):
+        known(alice, f"Quiet {i}", days=400)
+    with time_machine.travel(NOW + datetime.timedelta(days=start), tick=False):
+        muscles_recompute(user_ids=[alice.pk])
+        listed = [e.person.name for e in reach_out(user=alice).people]
+    assert listed == [f"{day:%A}" for day in week[:5]]
+
+
+def test_the_home_page_says_what_is_coming_up_above_the_cards(alice: User, alice_client: Client):
+    """On a phone "Coming up" is below every card: its first date is said at the top too."""
+    for i in range(5):
+        known(alice, f"Quiet {i}", days=400)
+    for name, day in (("Helga", 3), ("Tom", 10), ("Lena", 14)):
+        PersonDateFactory(person=known(alice, name), month=12, day=day)
+    muscles_recompute(user_ids=[alice.pk])
+    page = html.unescape(alice_client.get(reverse("home")).text)
+    line = re.search(r'<p class="coming-up-line">(.*?)</p>', page, re.S)
+    assert line
+    said = " ".join(re.sub(r"<[^>]+>", " ", line[1]).split())
+    assert said == "Coming up: Helga's birthday is on December 3. +2 more"
+    assert reverse("relationships:upcoming") in line[1]
+    assert page.index('class="coming-up-line"') < page.index('class="reach-list"')
+
+
+def test_with_nothing_coming_up_the_home_page_says_nothing_of_it(alice_client: Client):
+    assert 'class="coming-up-line"' not in alice_client.get(reverse("home")).text

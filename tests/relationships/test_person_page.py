@@ -142,6 +142,57 @@ def test_the_person_page_shows_the_muscle_and_when_to_reach_out(alice_client: Cl
     assert "of 100" not in card(wanted)  # no muscle before we have met
 
 
+# How the person's page says the next reach-out: the person, the days since you last talked,
+# and what it says, with the day it names. TODAY is 23 November 2026.
+NEXT_REACH_OUT = {
+    "met long ago, nothing since": (
+        {"met_on": datetime.date(1993, 11, 21)},
+        None,
+        "Now: you have not been in touch since you met, 33 years ago.",
+        None,
+    ),
+    "met recently": ({"met_on": days_ago(5)}, None, "by {day}", days_ago(5 - 90)),
+    "added, never met": (
+        {"met_on": None},
+        None,
+        "Now: you have not been in touch since you added them, 6 months ago.",
+        None,
+    ),
+    "talked a while ago": ({"met_on": days_ago(400)}, 120, "overdue since {day}", days_ago(30)),
+    "talked years ago": (
+        {"met_on": days_ago(4000)},
+        1200,
+        "Now: you were last in touch 3 years ago.",
+        None,
+    ),
+}
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(
+    ("fields", "talked", "said", "day"), NEXT_REACH_OUT.values(), ids=NEXT_REACH_OUT
+)
+def test_the_next_reach_out_says_what_is_true(
+    alice_client: Client,
+    alice: User,
+    fields: dict,
+    talked: int | None,
+    said: str,
+    day: datetime.date | None,
+):
+    """Never a due day counted from a day long past: "overdue since Feb. 19, 1994" for
+    someone met then, with nothing recorded since."""
+    helga = PersonFactory(owner=alice, circle="wider", **fields)
+    Person.objects.filter(pk=helga.pk).update(created_at=NOW - datetime.timedelta(days=200))
+    if talked is not None:
+        ConversationFactory(owner=alice, people=[helga], happened_on=days_ago(talked))
+    muscles_recompute(user_ids=[alice.pk])
+    page = alice_client.get(reverse("relationships:person", args=[helga.pk])).text
+    shown = re.search(r"Next reach-out</dt>\s*<dd>(.*?)</dd>", page, re.DOTALL)
+    assert shown
+    assert shown[1] == said.format(day=day and date_format(day, "DATE_FORMAT"))
+
+
 def test_the_timeline_reloads_as_a_partial_for_htmx(alice_client: Client, alice: User):
     helga = PersonFactory(owner=alice)
     TouchFactory(person=helga)
