@@ -373,6 +373,7 @@ class Form:
     action: str
     data: dict[str, str] = field(default_factory=dict)
     radios: set[str] = field(default_factory=set)
+    hidden: set[str] = field(default_factory=set)
     typed: bool = False
 
 
@@ -420,6 +421,9 @@ class Forms(HTMLParser):
             form.radios.add(name)
         elif kind == "file":
             return
+        elif kind == "hidden":
+            form.hidden.add(name)
+            form.data[name] = a.get("value", "")
         elif a.get("value") or not self._to_type(form, a):
             form.data[name] = a.get("value", "")
         else:

@@ -143,10 +143,47 @@
     form.elements.name.focus();
   };
 
+  // The server's errors stand beside their fields, as on the page without a script, and the
+  // cursor goes to the first; what belongs to no visible field is said at the top.
+  const FIELD = ".field, fieldset.choice";
+  // A field may already be described by its help text: an error's note is added beside it.
+  const describedBy = (control, change) => {
+    const ids = change((control.getAttribute("aria-describedby") || "").split(" ").filter(Boolean));
+    if (ids.length) control.setAttribute("aria-describedby", ids.join(" "));
+    else control.removeAttribute("aria-describedby");
+  };
   const showErrors = (entry, errors) => {
     fill(entry);
-    const first = Object.values(errors)[0];
-    say(first && first[0] ? first[0].message : form.dataset.errorText, "error");
+    const elsewhere = [];
+    for (const [name, list] of Object.entries(errors)) {
+      const messages = list.map((error) => error.message);
+      const found = form.elements[name];
+      const control = found instanceof RadioNodeList ? found[0] : found;
+      const box = control && control.type !== "hidden" ? control.closest(FIELD) : null;
+      if (!box) {
+        elsewhere.push(...messages);
+        continue;
+      }
+      box.querySelector(":scope > .errors")?.remove();
+      const note = document.createElement("div");
+      note.className = "errors";
+      note.id = `${control.id}_error`; // the id Django gives a field's errors
+      note.setAttribute("role", "alert");
+      for (const message of messages) {
+        note.append(Object.assign(document.createElement("p"), { textContent: message }));
+      }
+      box.append(note);
+      box.classList.add("invalid");
+      control.setAttribute("aria-invalid", "true");
+      describedBy(control, (ids) => [...ids.filter((id) => id !== note.id), note.id]);
+    }
+    say(elsewhere.length ? elsewhere.join(" ") : form.dataset.errorText, "error");
+    const first = form.querySelector('[aria-invalid="true"]'); // the first on the page
+    if (!first) return;
+    const more = first.closest("details");
+    if (more) more.open = true;
+    first.focus({ preventScroll: true });
+    first.scrollIntoView({ block: "center" });
   };
   const showNameMissing = () => {
     say(form.dataset.nameText, "error");
@@ -157,9 +194,12 @@
   const clearError = (field) => {
     if (status.classList.contains("error")) say("");
     field.removeAttribute("aria-invalid");
-    const box = field.closest(".field");
+    const box = field.closest(FIELD);
+    const note = box?.querySelector(":scope > .errors");
     box?.classList.remove("invalid");
-    box?.querySelector(".errors")?.remove();
+    if (!note) return;
+    describedBy(field, (ids) => ids.filter((id) => id !== note.id));
+    note.remove();
   };
 
   async function flush() {

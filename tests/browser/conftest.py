@@ -32,8 +32,9 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-def open_page(browser: Browser, viewport: str) -> Page:
+def open_page(browser: Browser, viewport: str, *, javascript: bool = True) -> Page:
     context = browser.new_context(
+        java_script_enabled=javascript,
         viewport=VIEWPORTS[viewport],
         locale="en-GB",
         timezone_id="Europe/Berlin",

@@ -6,14 +6,21 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import Browser, Page, Response, expect
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, Response, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from contacts.models import Person
 from conversations.models import Story
-from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
+from tests.browser.conftest import (
+    VIEWPORTS,
+    close_page,
+    log_in,
+    open_page,
+    screenshot,
+    serious_accessibility_violations,
+)
 from tests.conftest import PASSWORD
 from tests.factories import PersonFactory
 
@@ -434,3 +441,37 @@ def test_matches_are_easy_to_tap_on_a_phone(phone: Page, live_server: LiveServer
     assert phone.locator(".more summary").bounding_box()["height"] >= 44  # type: ignore[index]
     toggle.click()
     expect(phone.get_by_label("A favour offered")).to_be_visible()
+
+
+ERRORS = {
+    "en": {"who": "Who", "email": "Email", "save": "Save, then next person"},
+    "de": {"who": "Wer", "email": "E-Mail", "save": "Speichern, dann nächster Mensch"},
+}
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["script", "no-script"])
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_errors_stand_beside_their_fields_and_keep_what_was_typed(
+    browser: Browser, live_server: LiveServer, alice: User, language: str, script: bool
+):
+    User.objects.filter(pk=alice.pk).update(language=language)
+    words = ERRORS[language]
+    for viewport in VIEWPORTS:
+        page = open_page(browser, viewport, javascript=script)
+        open_capture(page, live_server, alice)
+        page.get_by_label(words["who"], exact=True).fill("Helga Brandt")
+        page.get_by_text(re.compile("Birthday|Geburtstag")).first.click()
+        page.get_by_label(words["email"]).fill("helga at example")
+        page.get_by_label(re.compile("^(Day|Tag)")).select_option("31")
+        page.get_by_label(re.compile("^(Month|Monat)")).select_option("2")
+        page.get_by_role("button", name=words["save"]).click()
+
+        email = page.get_by_label(words["email"])
+        expect(email).to_have_attribute("aria-invalid", "true")
+        expect(page.locator(".field.invalid", has=email).locator(".errors")).to_be_visible()
+        expect(page.locator(".field.invalid .errors")).to_have_count(2)  # email, and 31 February
+        expect(page.get_by_label(words["who"], exact=True)).to_have_value("Helga Brandt")
+        if script:  # the cursor on the first field to mend, in view
+            expect(page.locator("[aria-invalid=true]").first).to_be_focused()
+        screenshot(page, f"capture-errors-{language}-{'script' if script else 'no-script'}")
+        close_page(page)

@@ -1,0 +1,133 @@
+"""Every error stands beside the field it is about. Every form in the app (found by walking the
+pages) is sent empty and sent with nonsense, and every error its form finds must be shown in
+the box of the field it names, with the field marked invalid; an error about the form as a
+whole is shown with the form. A new form, or a page that draws its errors in one banner,
+fails here without anyone adding it."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import pytest
+from django import forms
+from django.db import transaction
+from django.test import Client
+from django.test.utils import ContextList
+
+from accounts.models import User
+from tests.walk import Form, page_forms, seed_account
+
+VOID = {"input", "br", "img", "meta", "link", "hr", "source", "wbr", "area", "col", "embed"}
+NONSENSE = "x" * 6000
+
+
+@dataclass
+class Box:
+    """What a person sees of one field: its controls, and what is said about them."""
+
+    controls: set[str] = field(default_factory=set)
+    invalid: set[str] = field(default_factory=set)
+    said: list[str] = field(default_factory=list)
+
+
+class Boxes(HTMLParser):
+    """Each field's box on a page (a `.field` or a fieldset), and every error said anywhere."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[tuple[Box | None, bool]] = []  # per open element: its box, is it errors
+        self.boxes: list[Box] = []
+        self.said: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        classes = a.get("class", "").split()
+        box = Box() if tag == "fieldset" or "field" in classes else None
+        if box:
+            self.boxes.append(box)
+        inner = next((b for b, _ in reversed(self.open) if b), None)
+        if tag in {"input", "select", "textarea"} and a.get("name") and inner:
+            inner.controls.add(a["name"])
+            if a.get("aria-invalid") == "true":
+                inner.invalid.add(a["name"])
+        if tag not in VOID:
+            self.open.append((box, "errors" in classes or "data-form-errors" in a))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in VOID and self.open:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not data.strip() or not any(errors for _, errors in self.open):
+            return
+        text = " ".join(data.split())
+        self.said.append(text)
+        for box, _ in reversed(self.open):
+            if box:
+                box.said.append(text)
+                break
+
+
+def forms_with_errors(context: ContextList | None) -> Iterator[forms.BaseForm]:
+    """Every bound form the page was drawn with that found something wrong, formsets' too."""
+    seen: set[int] = set()
+    for value in (v for layer in context or [] for d in layer.dicts for v in d.values()):
+        found = value.forms if isinstance(value, forms.BaseFormSet) else [value]
+        for form in found:
+            if isinstance(form, forms.BaseForm) and form.is_bound and id(form) not in seen:
+                seen.add(id(form))
+                if form.errors:
+                    yield form
+
+
+def misplaced_errors(client: Client, form: Form, value: str) -> list[str]:
+    """Send the form with every field a person types into set to `value`, and say each error
+    that is not shown where it belongs. Nothing sent is kept."""
+    sent = {k: v if k in form.hidden or k in form.radios else value for k, v in form.data.items()}
+    with transaction.atomic():
+        response = client.post(form.action, sent)
+        transaction.set_rollback(True)
+    if response.status_code not in {200, 400}:
+        return []
+    page = Boxes()
+    page.feed(response.text)
+    wrong = []
+    for drawn in forms_with_errors(response.context):
+        for name, errors in drawn.errors.items():
+            control = drawn.add_prefix(name)
+            box = next((b for b in page.boxes if control in b.controls), None)
+            beside = name != forms.forms.NON_FIELD_ERRORS and box and control not in form.hidden
+            shown = " ".join(box.said if beside and box else page.said)
+            for error in errors:
+                if " ".join(error.split()) not in shown:
+                    wrong.append(f"{form.action} {name}: {error!r} not shown beside it")
+            if beside and box and control not in box.invalid:
+                wrong.append(f"{form.action} {name}: not marked invalid")
+    return wrong
+
+
+@pytest.fixture
+def every_form(alice: User, alice_client: Client) -> list[Form]:
+    seeded = seed_account(alice, lambda n: f"Typed text {n}", alice_client)
+    return page_forms(alice_client, seeded)
+
+
+@pytest.mark.parametrize("value", ["", NONSENSE], ids=["empty", "nonsense"])
+def test_every_error_stands_beside_its_field(
+    alice_client: Client, every_form: list[Form], value: str
+):
+    wrong = [misplaced_errors(alice_client, form, value) for form in every_form]
+    assert [problem for problems in wrong for problem in problems] == []
+
+
+def test_the_walk_finds_forms_that_refuse(alice_client: Client, every_form: list[Form]):
+    """So the test above cannot pass by sending forms that never find anything wrong."""
+    refusing = set()
+    for form in every_form:
+        sent = {k: "" if k not in form.hidden else v for k, v in form.data.items()}
+        with transaction.atomic():
+            response = alice_client.post(form.action, sent)
+            transaction.set_rollback(True)
+        if any(forms_with_errors(response.context)):
+            refusing.add(form.action.split("/")[1])
+    assert {"people", "conversations", "favours", "capture", "account"} <= refusing
