@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 from django import forms
 from django.db import transaction
+from django.template import Context
 from django.test import Client
 from django.test.utils import ContextList
 
@@ -67,10 +68,12 @@ class Boxes(HTMLParser):
                 break
 
 
-def forms_with_errors(context: ContextList | None) -> Iterator[forms.BaseForm]:
+def forms_with_errors(context: ContextList | Context | None) -> Iterator[forms.BaseForm]:
     """Every bound form the page was drawn with that found something wrong, formsets' too."""
+    layers = context if isinstance(context, ContextList) else [context] if context else []
+    dicts = [d for layer in layers for d in getattr(layer, "dicts", [layer])]
     seen: set[int] = set()
-    for value in (v for layer in context or [] for d in layer.dicts for v in d.values()):
+    for value in (v for d in dicts for v in d.values()):
         found = value.forms if isinstance(value, forms.BaseFormSet) else [value]
         for form in found:
             if isinstance(form, forms.BaseForm) and form.is_bound and id(form) not in seen:
