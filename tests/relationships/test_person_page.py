@@ -180,7 +180,7 @@ def test_the_next_reach_out_says_what_is_true(
     said: str,
     day: datetime.date | None,
 ):
-    """Never a due day counted from a day long past: "overdue since Feb. 19, 1994" for
+    """Never a due day counted from a day long past: "overdue since 19 February 1994" for
     someone met then, with nothing recorded since."""
     helga = PersonFactory(owner=alice, circle="wider", **fields)
     Person.objects.filter(pk=helga.pk).update(created_at=NOW - datetime.timedelta(days=200))
