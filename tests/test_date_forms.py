@@ -51,7 +51,12 @@ FORMS = {
         "on Friday",
         "am Freitag",
     ),
-    "day_phrase later": (lambda d: day_phrase(d, TODAY), TUESDAY, "on 8 December", "am 8. Dezember"),
+    "day_phrase later": (
+        lambda d: day_phrase(d, TODAY),
+        TUESDAY,
+        "on 8 December",
+        "am 8. Dezember",
+    ),
     "day_phrase next year": (
         lambda d: day_phrase(d, TODAY),
         datetime.date(2027, 10, 28),

@@ -7,7 +7,6 @@ import re
 import uuid
 
 import time_machine
-
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse

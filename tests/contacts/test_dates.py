@@ -13,9 +13,9 @@ from accounts.models import User
 from common.dates import DayOfYear, read_date
 from contacts.models import PersonDate
 from tests.dates import NOW, TODAY
+from tests.factories import PersonDateFactory, PersonFactory, UserFactory, drawn_form
 
 TOMORROW = TODAY + datetime.timedelta(days=1)
-from tests.factories import PersonDateFactory, PersonFactory, UserFactory, drawn_form
 
 pytestmark = pytest.mark.django_db
 

@@ -165,9 +165,7 @@ NEXT_REACH_OUT = {
 
 
 @time_machine.travel(NOW, tick=False)
-@pytest.mark.parametrize(
-    ("fields", "talked", "said"), NEXT_REACH_OUT.values(), ids=NEXT_REACH_OUT
-)
+@pytest.mark.parametrize(("fields", "talked", "said"), NEXT_REACH_OUT.values(), ids=NEXT_REACH_OUT)
 def test_the_next_reach_out_says_what_is_true(
     alice_client: Client,
     alice: User,

@@ -250,8 +250,7 @@ def test_the_health_line_says_when_the_last_backup_ran(
     run.finished_at = NOW - datetime.timedelta(days=3)
     run.save()
     assert (
-        "The last backup was 3 days ago: one is overdue."
-        in alice_client.get(reverse("home")).text
+        "The last backup was 3 days ago: one is overdue." in alice_client.get(reverse("home")).text
     )
 
     run.failures = 2
