@@ -7,8 +7,10 @@ import datetime
 import re
 from pathlib import Path
 
+import allauth
 import pytest
 import time_machine
+from allauth.mfa import app_settings as mfa_settings
 from django.template import Context, Template
 from django.test import Client
 from django.utils import timezone, translation
@@ -188,6 +190,27 @@ def test_app_modules_show_dates_only_through_the_named_forms():
         for match in IN_PYTHON.finditer(text)
     }
     assert found == {}
+
+
+# allauth's pages that format a date their own way and are never shown here, with why.
+NEVER_SHOWN = {"mfa/trust.html": lambda: not mfa_settings.TRUST_ENABLED}
+
+
+def test_allauths_pages_that_show_a_date_are_knotworks_own():
+    """An allauth page that writes a date or a moment its own way is overridden in templates/,
+    so a page a new allauth adds, or a feature switched on, fails here until it is."""
+    theirs = Path(allauth.__file__).parent
+    found = {
+        str(path.relative_to(folder))
+        for folder in theirs.glob("**/templates")
+        for path in folder.rglob("*.*")
+        if path.suffix in {".html", ".txt"} and IN_TEMPLATES.search(path.read_text())
+    }
+    assert "mfa/webauthn/authenticator_list.html" in found
+    assert all(never_shown() for never_shown in NEVER_SHOWN.values())
+    assert {
+        name for name in found - NEVER_SHOWN.keys() if not (ROOT / "templates" / name).exists()
+    } == set()
 
 
 def test_the_scans_catch_what_they_are_for():
