@@ -1,13 +1,50 @@
-"""Dates as people say them: "yesterday", "3 weeks ago", "every 6 months", "on Friday"."""
+"""Dates as people say them: "yesterday", "3 weeks ago", "every 6 months", "on Friday". The one
+place that turns a date or a moment into words for people; tests/test_date_forms.py keeps it so."""
 
 import calendar
 import datetime
 import re
 from dataclasses import dataclass
+from typing import Literal
 
-from django.utils import formats, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+type Form = Literal["full", "day_month", "short_day", "weekday"]
+
+# Each language's forms, chosen here rather than taken from Django's locale settings: English's
+# DATE_FORMAT is "N j, Y" ("Oct. 28, 2026") and its MONTH_DAY_FORMAT "F j", month first, beside
+# sentences that put the day first ("on 15 March"). German's short month is Django's "N", which
+# leaves "März", "Mai" and "Juni" whole and gives the rest a period, as Duden writes them.
+FORMS: dict[str, dict[Form, str]] = {
+    "en": {"full": "j F Y", "day_month": "j F", "short_day": "D j M", "weekday": "l"},
+    "de": {"full": "j. F Y", "day_month": "j. F", "short_day": "D., j. N", "weekday": "l"},
+}
+
+
+def date_form(value: datetime.date, form: Form) -> str:
+    """A date in one of the named forms of the active language (English for any other); a
+    moment by its day in the user's time zone."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    language = (translation.get_language() or "en").split("-")[0]
+    return dateformat.format(value, FORMS.get(language, FORMS["en"])[form])
+
+
+def full_date(value: datetime.date) -> str:
+    """A date in full: "28 October 2026", "28. Oktober 2026"."""
+    return date_form(value, "full")
+
+
+def day_month(value: datetime.date) -> str:
+    """A day and month, for a day within the year: "28 October", "28. Oktober"."""
+    return date_form(value, "day_month")
+
+
+def short_day(value: datetime.date) -> str:
+    """A day in a list or an email, with its weekday: "Tue 8 Dec", "Di., 8. Dez."."""
+    return date_form(value, "short_day")
 
 
 def time_ago(days: int) -> str:
@@ -34,8 +71,28 @@ def relative_date(value: datetime.date | None) -> str:
         return time_ago(days)
     return _("%(ago)s (%(date)s)") % {
         "ago": time_ago(days),
-        "date": formats.date_format(value, "DATE_FORMAT"),
+        "date": full_date(value),
     }
+
+
+MINUTE, HOUR = 60, 3600
+
+
+def moment(value: datetime.datetime) -> str:
+    """When something happened, to the minute where that matters: "just now" within a minute
+    (a clock a little ahead too), "5 minutes ago", "3 hours ago" the same day, then as
+    `relative_date` says a day ("yesterday", "4 days ago"), in the user's time zone."""
+    seconds = (timezone.now() - value).total_seconds()
+    if seconds < MINUTE:
+        return _("just now")
+    if seconds < HOUR:
+        minutes = int(seconds // MINUTE)
+        return ngettext("%(n)d minute ago", "%(n)d minutes ago", minutes) % {"n": minutes}
+    day = timezone.localdate(value)
+    if day == timezone.localdate():
+        hours = int(seconds // HOUR)
+        return ngettext("%(n)d hour ago", "%(n)d hours ago", hours) % {"n": hours}
+    return relative_date(day)
 
 
 def cadence(value: datetime.timedelta) -> str:
@@ -57,10 +114,10 @@ def day_phrase(on: datetime.date, today: datetime.date) -> str:
     if days == 1:
         return _("tomorrow")
     if 1 < days < 7:
-        return _("on %(weekday)s") % {"weekday": formats.date_format(on, "l")}
+        return _("on %(weekday)s") % {"weekday": date_form(on, "weekday")}
     if on.year != today.year and days > 300:
-        return _("on %(date)s") % {"date": formats.date_format(on, "DATE_FORMAT")}
-    return _("on %(date)s") % {"date": formats.date_format(on, "MONTH_DAY_FORMAT")}
+        return _("on %(date)s") % {"date": full_date(on)}
+    return _("on %(date)s") % {"date": day_month(on)}
 
 
 def week_name(monday: datetime.date, this_monday: datetime.date) -> str:
@@ -70,7 +127,7 @@ def week_name(monday: datetime.date, this_monday: datetime.date) -> str:
         return _("This week")
     if weeks == 1:
         return _("Next week")
-    return _("Week of %(date)s") % {"date": formats.date_format(monday, "MONTH_DAY_FORMAT")}
+    return _("Week of %(date)s") % {"date": day_month(monday)}
 
 
 # How phones and address books write a date: "--0315" and "--03-15" without a year (vCard 3.0

@@ -28,14 +28,14 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import Concat, Lower, Upper
 from django.db.models.lookups import Contains, Exact, StartsWith
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_stubs_ext import StrOrPromise
 
 from common.counts import count_of
-from common.dates import day_phrase
+from common.dates import day_month, day_phrase, full_date
 from common.ownership import OwnedQuerySet
 from common.search import Fold, MostUsed, folded, name_likeness, search_vector_field
 from common.validators import validate_plausible_date
@@ -717,8 +717,8 @@ class PersonDate(models.Model):
     def day_text(self) -> str:
         """The date as set: "15 March" or "15 March 1971"."""
         if self.year:
-            return formats.date_format(datetime.date(self.year, self.month, self.day))
-        return formats.date_format(self._on(2000), "MONTH_DAY_FORMAT")
+            return full_date(datetime.date(self.year, self.month, self.day))
+        return day_month(self._on(2000))
 
 
 @dataclass(frozen=True)

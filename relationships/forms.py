@@ -6,10 +6,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.dates import full_date
 from contacts.models import Person
 
 MAX_SNOOZE = datetime.timedelta(days=366)
@@ -43,7 +44,7 @@ class SnoozeForm(forms.Form):
     def confirmation(self, until: datetime.date) -> str:
         return _("%(name)s is snoozed until %(day)s.") % {
             "name": self.person.name,
-            "day": formats.date_format(until, "DATE_FORMAT"),
+            "day": full_date(until),
         }
 
 

@@ -5,10 +5,10 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.dates import time_ago
+from common.dates import full_date, time_ago
 from common.ownership import OwnedQuerySet
 from contacts.models import Person
 
@@ -72,7 +72,7 @@ class Muscle(models.Model):
         if last is None or due is None:
             return ""
         if not self.quiet:
-            return _("by %(day)s") % {"day": formats.date_format(due, "DATE_FORMAT")}
+            return _("by %(day)s") % {"day": full_date(due)}
         ago = time_ago((today - last).days)
         if last == self.person.met_on:
             return _("Now: you have not been in touch since you met, %(ago)s.") % {"ago": ago}
@@ -82,7 +82,7 @@ class Muscle(models.Model):
             }
         if (today - due).days > OVERDUE_SAID_AS_A_DAY:
             return _("Now: you were last in touch %(ago)s.") % {"ago": ago}
-        return _("overdue since %(day)s") % {"day": formats.date_format(due, "DATE_FORMAT")}
+        return _("overdue since %(day)s") % {"day": full_date(due)}
 
 
 class JobRun(models.Model):

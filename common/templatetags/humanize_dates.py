@@ -2,8 +2,12 @@
 
 from django import template
 
-from common.dates import cadence, relative_date
+from common.dates import cadence, day_month, full_date, moment, relative_date, short_day
 
 register = template.Library()
 register.filter("relative_date", relative_date)
 register.filter("cadence", cadence)
+register.filter("full_date", full_date)
+register.filter("day_month", day_month)
+register.filter("short_day", short_day)
+register.filter("moment", moment)

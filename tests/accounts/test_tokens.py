@@ -1,10 +1,12 @@
 """Personal access tokens in Settings: made after the password is given again, shown once on
 the tokens page's own address, kept only as a hash, revoked at once."""
 
+import datetime
 import hashlib
 import re
 import uuid
 
+import time_machine
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -12,6 +14,7 @@ from django.urls import reverse
 from accounts.models import AccessToken, User
 from accounts.services import token_create
 from tests.conftest import PASSWORD, reauthenticate
+from tests.dates import NOW
 
 
 def make(client: Client, *, follow: bool = False, **data: str) -> HttpResponse:
@@ -98,6 +101,32 @@ def test_a_stranger_cannot_revoke_my_token(bob_client: Client, alice: User):
     token, _secret = token_create(owner=alice, name="Mine", scope="read")
     assert bob_client.post(reverse("accounts:token_revoke", args=[token.pk])).status_code == 404
     assert AccessToken.objects.filter(pk=token.pk).exists()
+
+
+def test_a_token_says_when_it_was_last_used_and_when_it_expires(
+    alice_client: Client, alice: User, bob_client: Client
+):
+    """Used a moment ago is "just now", never "0 minutes ago"."""
+    with time_machine.travel(NOW, tick=False) as clock:
+        _, secret = token_create(
+            owner=alice,
+            name="Garden shed",
+            scope="read",
+            expires_at=NOW + datetime.timedelta(days=90),
+        )
+        Client().get("/api/v1/people", headers={"Authorization": f"Bearer {secret}"})
+        page = alice_client.get(reverse("accounts:tokens")).text
+        assert "Garden shed" in page
+        assert "Last used just now." in page
+        assert "Expires on 21 February 2027." in page
+        clock.shift(datetime.timedelta(minutes=5))
+        assert "Last used 5 minutes ago." in alice_client.get(reverse("accounts:tokens")).text
+        alice.language = "de"
+        alice.save()
+        page = alice_client.get(reverse("accounts:tokens")).text
+        assert "Zuletzt benutzt vor 5 Minuten." in page
+        assert "Läuft am 21. Februar 2027 ab." in page
+    assert "Garden shed" not in bob_client.get(reverse("accounts:tokens")).text
 
 
 def test_the_tokens_page_is_in_german(alice_client: Client, alice: User):

@@ -15,6 +15,8 @@ from contacts.models import PersonDate
 from tests.dates import NOW, TODAY
 from tests.factories import PersonDateFactory, PersonFactory, UserFactory, drawn_form
 
+TOMORROW = TODAY + datetime.timedelta(days=1)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -64,18 +66,32 @@ def test_each_kind_is_said_as_people_say_it():
     far = datetime.date(2027, 3, 15)
     assert (
         said(far, kind="other", label="moved to Lisbon", month=3, day=15, year=2020)
-        == "Helga: 7 years since “moved to Lisbon”, on March 15."
+        == "Helga: 7 years since “moved to Lisbon”, on 15 March."
     )
+    wedding = {"kind": "anniversary", "label": "wedding", "month": 11, "day": 24, "year": 2016}
+    assert said(TOMORROW, **wedding) == "Helga: “wedding”, 10 years tomorrow."
+    # German puts the day before the number: "morgen 10 Jahre", never "10 Jahre morgen".
     with translation.override("de"):
         assert said(kind="birthday", month=11, day=27, year=1965) == "Helga wird am Freitag 61."
+        assert (
+            said(kind="anniversary", month=11, day=27, year=2016)
+            == "Helga hat am Freitag den 10. Jahrestag."
+        )
+        assert said(TOMORROW, **wedding) == "Helga: „wedding“, morgen 10 Jahre."
+        assert (
+            said(far, kind="other", label="nach Lissabon gezogen", month=3, day=15, year=2020)
+            == "Helga: am 15. März 7 Jahre seit „nach Lissabon gezogen“."
+        )
 
 
 def test_the_day_you_met_counts_as_a_date():
     person = PersonFactory(met_on=datetime.date(2016, 11, 24))
     assert person.met_sentence(TODAY) == "10 years since you met, tomorrow."
     assert PersonFactory(met_on=datetime.date(2026, 5, 1)).met_sentence(TODAY) == (
-        "1 year since you met, on May 1."
+        "1 year since you met, on 1 May."
     )
+    with translation.override("de"):
+        assert person.met_sentence(TODAY) == "Ihr kennt euch morgen seit 10 Jahren."
     assert PersonFactory(met_on=TODAY).met_sentence(TODAY) == ""
 
 

@@ -19,7 +19,7 @@ from portability.export import export_account, import_account
 from tests.factories import PersonDateFactory, PersonFactory, UserFactory, drawn_form
 
 JSON = {"Accept": "application/json"}
-TAKEN = "Helga Brandt's birthday is already March 15. Change that one instead."
+TAKEN = "Helga Brandt's birthday is already 15 March. Change that one instead."
 
 
 @pytest.fixture

@@ -499,7 +499,7 @@ def test_the_digest_carries_this_weeks_dates_and_a_coming_up_block(alice: User):
     for part in (message.body, html.unescape(html_part)):
         assert "Helga turns 61 on Friday." in part
         assert "Coming up" in part
-        assert "Tom's birthday is on December 10." in part
+        assert "Tom's birthday is on 10 December." in part
     assert message.subject == "1 person to reach out to this week"
     assert Person.objects.count() == 2
 

@@ -236,7 +236,7 @@ def test_changing_the_rhythm_can_take_someone_off_the_list(alice_client: Client,
 def test_the_health_line_says_when_the_job_last_ran(alice_client: Client, alice: User):
     assert "have not been updated yet" in alice_client.get(reverse("home")).text
     JobRun.objects.create(name="muscles", finished_at=NOW - datetime.timedelta(minutes=12))
-    assert "Relationships last updated 12\xa0minutes ago." in alice_client.get(reverse("home")).text
+    assert "Relationships last updated 12 minutes ago." in alice_client.get(reverse("home")).text
 
 
 def test_the_health_line_says_when_the_last_backup_ran(
@@ -245,13 +245,12 @@ def test_the_health_line_says_when_the_last_backup_ran(
     settings.BACKUP_DIR = "/backups"  # type: ignore[attr-defined]
     assert "No backup yet." in alice_client.get(reverse("home")).text
     run = JobRun.objects.create(name="backup", finished_at=NOW - datetime.timedelta(hours=5))
-    assert "Last backup 5\xa0hours ago." in alice_client.get(reverse("home")).text
+    assert "Last backup 5 hours ago." in alice_client.get(reverse("home")).text
 
     run.finished_at = NOW - datetime.timedelta(days=3)
     run.save()
     assert (
-        "The last backup was 3\xa0days ago: one is overdue."
-        in alice_client.get(reverse("home")).text
+        "The last backup was 3 days ago: one is overdue." in alice_client.get(reverse("home")).text
     )
 
     run.failures = 2
@@ -262,7 +261,7 @@ def test_the_health_line_says_when_the_last_backup_ran(
 def test_without_scheduled_backups_the_health_line_judges_none(alice_client: Client, alice: User):
     assert "backup" not in alice_client.get(reverse("home")).text
     JobRun.objects.create(name="backup", finished_at=NOW - datetime.timedelta(days=30))
-    assert "Last backup 4\xa0weeks, 2\xa0days ago." in alice_client.get(reverse("home")).text
+    assert "Last backup 4 weeks ago (24 October 2026)." in alice_client.get(reverse("home")).text
 
 
 def test_an_empty_home_page_says_what_to_do(alice_client: Client, alice: User):
