@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.core import serializers
 from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, transaction
 from django.db.models.deletion import Collector
 from django.dispatch import Signal
@@ -34,9 +35,20 @@ class _EveryRow(Collector):
         return False
 
 
+class _Exact(DjangoJSONEncoder):
+    """Times to the microsecond, as stored (Django's own JSON keeps milliseconds), so that what
+    comes back is what went."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def _serialized(objects: Iterable[models.Model], fields: Sequence[str] | None = None) -> list[Any]:
-    rows: list[Any] = json.loads(serializers.serialize("json", objects, fields=fields))
-    return rows
+    rows = serializers.serialize("python", objects, fields=fields)
+    plain: list[Any] = json.loads(json.dumps(rows, cls=_Exact))
+    return plain
 
 
 def removal_record(
@@ -98,7 +110,7 @@ def removal_undo(*, removal: Removal) -> None:
     try:
         with transaction.atomic():
             restored = []
-            for item in serializers.deserialize("json", json.dumps(removal.rows)):
+            for item in serializers.deserialize("python", removal.rows):
                 # Many-to-many rows were kept as rows of their own and come back as such.
                 item.save(save_m2m=False)
                 restored.append(item.object)
@@ -114,7 +126,7 @@ def removal_undo(*, removal: Removal) -> None:
 def _change_back(entry: dict[str, Any]) -> list[str]:
     """Put back the fields of one changed row, leaving the rest as they are now (edited since,
     perhaps). Returns the files the fields held instead, which nothing refers to any more."""
-    item = next(serializers.deserialize("json", json.dumps([entry])))
+    item = next(serializers.deserialize("python", [entry]))
     obj = item.object
     model = type(obj)
     values = {
