@@ -82,6 +82,15 @@ class Removal(models.Model):
 def removal_files_go_with_it(instance: Removal, **kwargs: Any) -> None:
     """A removal that ends (its time is up, or the account is deleted) takes the files it
     held, once that is committed; an undo hands them back first."""
-    names = list(instance.files)
+    stored_files_delete_on_commit(list(instance.files))
+
+
+def stored_files_delete_on_commit(names: list[str]) -> None:
+    """Delete stored files once the change that let go of them commits; a rollback keeps them."""
+
+    def delete() -> None:
+        for name in names:
+            default_storage.delete(name)
+
     if names:
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+        transaction.on_commit(delete)

@@ -6,18 +6,17 @@ the app to keep it so."""
 import datetime
 import json
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core import serializers
-from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, transaction
 from django.db.models.deletion import Collector
 from django.dispatch import Signal
 from django.http import HttpRequest
 
-from common.models import Removal
+from common.models import Removal, stored_files_delete_on_commit
 
 if TYPE_CHECKING:  # the floor imports no app; the user model is only named for the type checker
     from accounts.models import User
@@ -72,7 +71,9 @@ def removal_record(
     rows = [obj for instances in collector.data.values() for obj in instances][::-1]
     changes = [entry for obj in changed for entry in _serialized([obj], fields)]
     for (field, _value), batches in collector.field_updates.items():
-        changes += [entry for batch in batches for entry in _serialized(batch, [field.name])]
+        # Each batch is a queryset of the rows the delete would set to null.
+        for batch in cast(list[Iterable[models.Model]], batches):
+            changes += _serialized(batch, [field.name])
     return Removal.objects.create(
         owner=owner,
         label=label,
@@ -119,7 +120,7 @@ def removal_undo(*, removal: Removal) -> None:
             removal.delete()
     except IntegrityError:
         raise CannotUndo from None
-    _files_delete_on_commit(freed)
+    stored_files_delete_on_commit(freed)
     undone.send(sender=Removal, objects=restored)
 
 
@@ -129,10 +130,8 @@ def _change_back(entry: dict[str, Any]) -> list[str]:
     item = next(serializers.deserialize("python", [entry]))
     obj = item.object
     model = type(obj)
-    values = {
-        model._meta.get_field(name).attname: getattr(obj, model._meta.get_field(name).attname)
-        for name in entry["fields"]
-    }
+    attnames = {f.name: f.attname for f in model._meta.concrete_fields}
+    values = {attnames[name]: getattr(obj, attnames[name]) for name in entry["fields"]}
     current = model._base_manager.filter(pk=obj.pk)
     file_fields = [
         f.attname for f in model._meta.concrete_fields if isinstance(f, models.FileField)
@@ -145,11 +144,6 @@ def _change_back(entry: dict[str, Any]) -> list[str]:
         for attname, name in zip(file_fields, held or (), strict=False)
         if attname in values and name and name != values[attname]
     ]
-
-
-def _files_delete_on_commit(names: list[str]) -> None:
-    if names:
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
 
 
 def removals_end(*, now: datetime.datetime) -> int:
