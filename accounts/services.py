@@ -8,6 +8,8 @@ import secrets
 from django.utils import timezone
 
 from accounts.models import AccessToken, User
+from common.models import Removal
+from common.undo import removal_delete
 
 PREFIX = "knot_"
 # Seconds between writes of "last used", so a busy script does not write on every request.
@@ -53,6 +55,8 @@ def token_authenticate(*, secret: str) -> AccessToken | None:
     return token
 
 
-def token_revoke(*, token: AccessToken) -> None:
-    """Revoked at once: the row goes, so the next request with its secret gets 401."""
-    token.delete()
+def token_revoke(*, token: AccessToken, label: str, back: str) -> Removal:
+    """Revoked at once: the row goes, so the next request with its secret gets 401. For a few
+    minutes an undo can bring it back, its secret working again: the owner's own choice, as
+    revoking was."""
+    return removal_delete(owner=token.owner, objects=[token], label=label, back=back)

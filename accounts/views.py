@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -26,6 +27,7 @@ from accounts.models import AccessToken
 from accounts.services import token_create, token_revoke
 from common.ownership import get_owned_or_404
 from common.types import AuthedRequest
+from common.undo import removal_offer
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,8 +121,12 @@ def _token_make(request: AuthedRequest, form: AccessTokenForm) -> HttpResponse:
 @require_POST
 def token_delete(request: AuthedRequest, token_pk: int) -> HttpResponse:
     token = get_owned_or_404(AccessToken, request.user, pk=token_pk)
-    token_revoke(token=token)
-    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    removal = token_revoke(
+        token=token,
+        label=_("Token “%(name)s” revoked.") % {"name": token.name},
+        back=reverse("accounts:tokens"),
+    )
+    removal_offer(request, removal)
     return redirect("accounts:tokens")
 
 

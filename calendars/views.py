@@ -4,8 +4,10 @@ apps at its secret address, which is the only credential they have."""
 from allauth.mfa.adapter import get_adapter as mfa_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,6 +15,7 @@ from calendars.feed import calendar_feed
 from calendars.forms import FeedForm
 from calendars.models import CalendarFeed
 from common.types import AuthedRequest
+from common.undo import removal_delete, removal_offer, removal_record
 
 
 @require_GET
@@ -33,20 +36,28 @@ def feed_change(request: AuthedRequest) -> HttpResponse:
     """Turn the feed on, give it a new address (the old one ends), save whether it includes
     stories, or turn it off."""
     action = request.POST.get("action")
+    back = reverse("calendars:settings")
     feed = CalendarFeed.objects.filter(owner=request.user).first()
     if action == "on" and feed is None:
         CalendarFeed.objects.get_or_create(owner=request.user)
         messages.success(request, _("Your calendar feed is on. Add its address to your calendar."))
     elif action == "renew" and feed:
-        feed.renew()
-        messages.success(request, _("The feed has a new address. The old one no longer works."))
+        label = _("The feed has a new address. The old one no longer works.")
+        with transaction.atomic():
+            removal = removal_record(
+                owner=request.user, label=label, back=back, changed=[feed], fields=["token"]
+            )
+            feed.renew()
+        removal_offer(request, removal)
     elif action == "save" and feed and (form := FeedForm(request.POST, instance=feed)).is_valid():
         form.save()
         messages.success(request, _("Saved."))
     elif action == "off" and feed:
-        feed.delete()
-        messages.success(request, _("Your calendar feed is off. Its address no longer works."))
-    return redirect("calendars:settings")
+        label = _("Your calendar feed is off. Its address no longer works.")
+        removal_offer(
+            request, removal_delete(owner=request.user, objects=[feed], label=label, back=back)
+        )
+    return redirect(back)
 
 
 # The secret in the address is the credential: calendar apps carry no session.

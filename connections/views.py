@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.ownership import get_owned_or_404
 from common.types import AuthedRequest
+from common.undo import removal_delete, removal_offer
 from connections.forms import IntroductionForm, LinkForm
 from connections.models import Connection, Introduction
 from connections.picture import picture_layout
@@ -92,12 +93,14 @@ def link_delete(request: AuthedRequest, pk: int) -> HttpResponse:
         link.person_b_id if request.POST.get("from") == str(link.person_b_id) else link.person_a_id
     )
     on_page = get_owned_or_404(with_introduction(Person.objects.all()), request.user, pk=on_page_pk)
-    link.delete()
-    messages.success(
-        request,
-        _("%(name)s and %(other)s are no longer linked.")
-        % {"name": link.person_a.name, "other": link.person_b.name},
+    label = _("%(name)s and %(other)s are no longer linked.") % {
+        "name": link.person_a.name,
+        "other": link.person_b.name,
+    }
+    removal = removal_delete(
+        owner=request.user, objects=[link], label=label, back=on_page.get_absolute_url()
     )
+    removal_offer(request, removal)
     return _answer(request, on_page)
 
 

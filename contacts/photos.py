@@ -19,6 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from accounts.models import User
+from common.models import Removal
+from common.undo import removal_record
 from contacts.models import Person
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -34,6 +37,8 @@ LARGE = 512
 THUMBNAIL = 128
 FOLDER = "photos"
 CONTENT_TYPE = "image/jpeg"
+# What saving or removing a photo writes, and what undoing a removal writes back.
+PHOTO_FIELDS = ["photo", "photo_thumbnail", "updated_at"]
 
 
 NOT_A_PHOTO = gettext_lazy(
@@ -171,14 +176,30 @@ def photo_files_delete_on_commit(names: Iterable[str]) -> None:
         transaction.on_commit(lambda: photo_files_delete(gone))
 
 
-def photo_set(*, person: Person, photo: Photo | None) -> None:
-    """Give the person this photo, or none, in place of the one they had; the old files go once
-    the change is committed."""
+def photo_set(*, person: Person, photo: Photo) -> None:
+    """Give the person this photo in place of the one they had; the old files go once the
+    change is committed."""
     old = [person.photo.name or "", person.photo_thumbnail.name or ""]
     with photo_writer() as write, transaction.atomic():
-        person.photo, person.photo_thumbnail = write(photo) if photo else ("", "")
-        person.save(update_fields=["photo", "photo_thumbnail", "updated_at"])
+        person.photo, person.photo_thumbnail = write(photo)
+        person.save(update_fields=PHOTO_FIELDS)
     photo_files_delete_on_commit(old)
+
+
+def photo_remove(*, owner: User, person: Person, label: str, back: str) -> Removal:
+    """No photo any more, at once; its files stay for as long as that can be undone."""
+    with transaction.atomic():
+        removal = removal_record(
+            owner=owner,
+            label=label,
+            back=back,
+            changed=[person],
+            fields=PHOTO_FIELDS,
+            files=[person.photo.name or "", person.photo_thumbnail.name or ""],
+        )
+        person.photo, person.photo_thumbnail = "", ""
+        person.save(update_fields=PHOTO_FIELDS)
+    return removal
 
 
 @receiver(post_delete, sender=Person)

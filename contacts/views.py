@@ -17,9 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from common.forms import paged_after
+from common.models import Removal
 from common.ownership import get_owned_or_404
 from common.responses import form_page
 from common.types import AuthedRequest
+from common.undo import removal_delete, removal_offer
 from contacts import photos
 from contacts.forms import (
     SUGGESTED,
@@ -229,9 +231,14 @@ def photo_upload(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def photo_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=pk)
-    photos.photo_set(person=person, photo=None)
+    removal = photos.photo_remove(
+        owner=request.user,
+        person=person,
+        label=_("Removed the photo of %(name)s.") % {"name": person.name},
+        back=person.get_absolute_url(),
+    )
+    removal_offer(request, removal)
     if not request.htmx:
-        messages.success(request, _("Removed the photo of %(name)s.") % {"name": person.name})
         return redirect(person)
     return _photo_answer(request, person, PhotoForm())
 
@@ -272,8 +279,13 @@ def date_edit(request: AuthedRequest, date_pk: int) -> HttpResponse:
 @require_POST
 def date_delete(request: AuthedRequest, date_pk: int) -> HttpResponse:
     date = get_owned_or_404(PersonDate.objects.select_related("person"), request.user, pk=date_pk)
-    date.delete()
-    return _dates_saved(request, date.person, _("Date deleted."))
+    removal = removal_delete(
+        owner=request.user,
+        objects=[date],
+        label=_("Date deleted."),
+        back=date.person.get_absolute_url(),
+    )
+    return _dates_saved(request, date.person, removal.label, removal=removal)
 
 
 def _typed(request: AuthedRequest) -> dict[str, str]:
@@ -287,11 +299,16 @@ def _date_form(request: AuthedRequest, form: PersonDateForm, person: Person) -> 
     return form_page(request, "contacts/date_form.html", context)
 
 
-def _dates_saved(request: AuthedRequest, person: Person, message: str) -> HttpResponse:
-    """With htmx, the person's dates again in place of the form, saying what happened;
-    without, back to their page."""
+def _dates_saved(
+    request: AuthedRequest, person: Person, message: str, removal: Removal | None = None
+) -> HttpResponse:
+    """With htmx, the person's dates again in place of the form, saying what happened (and
+    offering to undo a removal); without, back to their page."""
     if not request.htmx:
-        messages.success(request, message)
+        if removal:
+            removal_offer(request, removal)
+        else:
+            messages.success(request, message)
         return redirect(person)
     person = Person.objects.for_user(request.user).prefetch_related("dates").get(pk=person.pk)
     today = timezone.localdate()
@@ -300,5 +317,6 @@ def _dates_saved(request: AuthedRequest, person: Person, message: str) -> HttpRe
         "date_lines": person.date_lines(today),
         "met_sentence": person.met_sentence(today),
     }
-    response = render(request, "contacts/_dates.html", {**context, "saved": message})
+    context |= {"saved": message, "removal_pk": removal.pk if removal else None}
+    response = render(request, "contacts/_dates.html", context)
     return reswap(retarget(response, "#dates"), "outerHTML")

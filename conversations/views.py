@@ -11,6 +11,7 @@ from common.forms import paged_after
 from common.ownership import get_owned_or_404
 from common.responses import TIMELINE_CHANGED, form_page, safe_next, saved
 from common.types import AuthedRequest
+from common.undo import removal_delete, removal_offer
 from contacts.models import Person
 from conversations.forms import ConversationForm, StoryForm
 from conversations.models import Conversation, Story
@@ -84,9 +85,11 @@ def conversation_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def conversation_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     conversation = get_owned_or_404(Conversation, request.user, pk=pk)
     first = conversation.people.first()
-    conversation.delete()
-    messages.success(request, _("Conversation deleted."))
     fallback = first.get_absolute_url() if first else reverse("home")
+    removal = removal_delete(
+        owner=request.user, objects=[conversation], label=_("Conversation deleted."), back=fallback
+    )
+    removal_offer(request, removal)
     return redirect(fallback)
 
 
@@ -128,9 +131,12 @@ def story_edit(request: AuthedRequest, story_pk: int) -> HttpResponse:
 @require_POST
 def story_delete(request: AuthedRequest, story_pk: int) -> HttpResponse:
     story = get_owned_or_404(Story, request.user, pk=story_pk)
-    story.delete()
-    messages.success(request, _("Story deleted."))
-    return redirect("conversations:detail", pk=story.conversation_id)
+    back = reverse("conversations:detail", args=[story.conversation_id])
+    removal = removal_delete(
+        owner=request.user, objects=[story], label=_("Story deleted."), back=back
+    )
+    removal_offer(request, removal)
+    return redirect(back)
 
 
 @require_POST

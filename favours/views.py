@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.ownership import get_owned_or_404
 from common.responses import form_page, safe_next, saved
 from common.types import AuthedRequest
+from common.undo import removal_delete, removal_offer
 from contacts.models import Person
 from favours.forms import FavourForm
 from favours.models import Favour
@@ -48,7 +49,10 @@ def favour_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def favour_delete(request: AuthedRequest, pk: int) -> HttpResponse:
-    favour = get_owned_or_404(Favour, request.user, pk=pk)
-    favour.delete()
-    messages.success(request, _("Favour deleted."))
-    return redirect(favour.person)
+    favour = get_owned_or_404(Favour.objects.select_related("person"), request.user, pk=pk)
+    back = favour.person.get_absolute_url()
+    removal = removal_delete(
+        owner=request.user, objects=[favour], label=_("Favour deleted."), back=back
+    )
+    removal_offer(request, removal)
+    return redirect(back)

@@ -283,6 +283,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=5),
     },
     "send-digests": {"task": "digest.tasks.send_digests", "schedule": 300.0},
+    # Forgets removals that can no longer be undone, and deletes the photo files they held.
+    "end-removals": {"task": "common.tasks.end_removals", "schedule": 300.0},
     # Gives up on imports whose worker died, and removes those uploaded over a day ago.
     "tidy-contacts-imports": {
         "task": "portability.tasks.tidy_contacts_imports",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("data/", include("portability.urls")),
     path("calendar/", include("calendars.urls")),
     path("account/", include("accounts.urls")),
+    path("undo/", include("common.urls")),
     # Two of allauth's pages, changed in Knotwork (see accounts.views), in front of its own.
     path("account/login/", accounts_views.LoginView.as_view(), name="account_login"),
     path(

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from common.undo import undone
 from contacts.models import Person
 from conversations.models import Conversation, Touch
 from favours.models import Favour
@@ -72,6 +73,15 @@ def conversation_people_changed(
 ) -> None:
     if action in {"post_add", "post_remove"} and pk_set:
         queue_recompute(list(pk_set))
+
+
+@receiver(undone)
+def removal_undone(objects: list[Any], **kwargs: Any) -> None:
+    """What an undo saved back: a conversation's people came back as rows of their own, after
+    the conversation, so its post_save found none of them."""
+    conversations = [obj.pk for obj in objects if isinstance(obj, Conversation)]
+    people = Conversation.people.through.objects.filter(conversation_id__in=conversations)
+    queue_recompute(list(people.values_list("person_id", flat=True)))
 
 
 @receiver(post_save, sender=Conversation)

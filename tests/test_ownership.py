@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import AccessToken, User
 from accounts.services import token_create
+from common.models import Removal
 from connections.models import Connection, Introduction
 from contacts.models import Person, PersonDate
 from conversations.models import Conversation, Story, Touch
@@ -27,6 +28,7 @@ from tests.factories import (
     StoryFactory,
     with_photo,
 )
+from tests.walk import a_removal
 
 
 def signed_in_elsewhere(owner: User) -> UserSession:
@@ -56,6 +58,7 @@ OWNED_OBJECTS: dict[tuple[str, str], Callable[[User], models.Model]] = {
     ),
     ("accounts", "token_pk"): lambda owner: token_create(owner=owner, name="x", scope="read")[0],
     ("accounts", "session_pk"): signed_in_elsewhere,
+    ("common", "removal_pk"): a_removal,
 }
 THIRD_PARTY = ("allauth.",)
 # The JSON API answers tokens only; tests/api/test_api.py walks its every operation as a
@@ -76,6 +79,7 @@ OWNED_MODELS = [
     Connection,
     Introduction,
     AccessToken,
+    Removal,
 ]
 
 
@@ -113,6 +117,7 @@ def test_the_walk_finds_the_object_urls():
         "connections:introduction",
         "accounts:token_revoke",
         "accounts:session_end",
+        "common:undo",
     } <= names
 
 

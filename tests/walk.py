@@ -31,6 +31,8 @@ from django.utils import timezone
 
 from accounts.models import AccessToken, User
 from calendars.models import CalendarFeed
+from common.models import Removal
+from common.undo import removal_delete
 from connections.models import Connection
 from connections.services import introduction_set
 from contacts.models import Channel, Person, PersonDate, Tag
@@ -152,6 +154,7 @@ def seed_account(owner: User, text: Callable[[int], str], client: Client) -> See
     fill_text(token, text, seeded)
     device = signed_in_elsewhere(owner, text(len(seeded.texts)))
     batch = _import_waiting(client, owner, text(len(seeded.texts)))
+    removal = a_removal(owner)
     seeded.objects = {
         "pk": person,
         "person_pk": person,
@@ -163,8 +166,15 @@ def seed_account(owner: User, text: Callable[[int], str], client: Client) -> See
         "connection": connection,
         "token_pk": token,
         "session_pk": device,
+        "removal_pk": removal,
     }
     return seeded
+
+
+def a_removal(owner: User) -> Removal:
+    """A tag removed a moment ago, which can still be undone."""
+    tag = Tag.objects.create(owner=owner, name="gone")
+    return removal_delete(owner=owner, objects=[tag], label="Tag deleted.", back="/people/")
 
 
 def signed_in_elsewhere(owner: User, user_agent: str) -> UserSession:
@@ -375,6 +385,8 @@ class Form:
     radios: set[str] = field(default_factory=set)
     hidden: set[str] = field(default_factory=set)
     typed: bool = False
+    # The value of the button it is sent with: forms alike but for it do different things.
+    button: str = ""
 
 
 class Forms(HTMLParser):
@@ -410,7 +422,13 @@ class Forms(HTMLParser):
             self.textarea = name
             self.form.data[name] = "Typed text" if "required" in a else ""
         elif tag == "button" and a.get("type", "submit") == "submit" and a.get("value"):
-            self.form.data.setdefault(name, a["value"])
+            self._button(self.form, name, a["value"])
+
+    @staticmethod
+    def _button(form: Form, name: str, value: str) -> None:
+        """The first submit button is the one pressed."""
+        if name not in form.data:
+            form.data[name] = form.button = value
 
     def _input(self, form: Form, name: str, a: dict[str, str]) -> None:
         kind = a.get("type", "text")
@@ -469,12 +487,12 @@ def row_counts() -> dict[str, int]:
 def page_forms(client: Client, seeded: Seeded) -> list[Form]:
     """Every POST form on every page of the account, filled as a person would, once each."""
     logout = reverse("account_logout")
-    forms: dict[tuple[str, tuple[str, ...]], Form] = {}
+    forms: dict[tuple[str, tuple[str, ...], str], Form] = {}
     for response in crawl(client, start_urls(seeded)):
         if response.htmx_target is None and "text/html" in response.content_type:
             parser = Forms(response.url)
             parser.feed(response.body)
             for form in parser.forms:
                 if not form.action.startswith(logout):
-                    forms.setdefault((form.action, tuple(sorted(form.data))), form)
+                    forms.setdefault((form.action, tuple(sorted(form.data)), form.button), form)
     return list(forms.values())

@@ -14,9 +14,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from PIL import ExifTags, Image
 
 from accounts.models import User
+from common.models import UNDO_WINDOW
+from common.undo import removals_end
 from contacts.models import Person
 from contacts.photos import photo_read, photo_set, photo_writer
 from digest.services import digest_message
@@ -235,7 +238,7 @@ def test_a_new_photo_replaces_the_old_files_once_saved(
     }
 
 
-def test_removing_the_photo_removes_its_files(
+def test_removing_the_photo_removes_its_files_once_that_can_no_longer_be_undone(
     alice_client: Client, alice: User, django_capture_on_commit_callbacks
 ):
     helga = with_photo(PersonFactory(owner=alice, name="Helga"))
@@ -244,6 +247,9 @@ def test_removing_the_photo_removes_its_files(
     assert response.url == helga.get_absolute_url()
     helga.refresh_from_db()
     assert not helga.photo
+    assert len(stored_files()) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        removals_end(now=timezone.now() + UNDO_WINDOW)
     assert stored_files() == []
 
 
