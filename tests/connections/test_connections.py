@@ -94,8 +94,8 @@ def test_htmx_answers_with_the_section_redrawn(alice_client: Client, alice: User
     [
         ("Helga", "That is Helga themselves. Name someone else."),
         ("Arjun", "Helga and Arjun are linked already."),
-        ("Bob's friend", "You have no one called “Bob's friend”. Add them first, then link them."),
-        ("Nobody", "You have no one called “Nobody”. Add them first, then link them."),
+        ("Bob's friend", "You have no one called “Bob's friend” yet. Check the spelling, or add them first."),
+        ("Nobody", "You have no one called “Nobody” yet. Check the spelling, or add them first."),
     ],
 )
 def test_bad_links_are_refused_beside_the_field_keeping_what_was_typed(
