@@ -28,6 +28,8 @@ from tests.factories import (
     drawn_form,
 )
 
+CHECK = "Check the spelling, or add them first."
+
 
 def page(client: Client, person: Person) -> str:
     response = client.get(person.get_absolute_url())
@@ -94,8 +96,8 @@ def test_htmx_answers_with_the_section_redrawn(alice_client: Client, alice: User
     [
         ("Helga", "That is Helga themselves. Name someone else."),
         ("Arjun", "Helga and Arjun are linked already."),
-        ("Bob's friend", "You have no one called “Bob's friend” yet. Check the spelling, or add them first."),
-        ("Nobody", "You have no one called “Nobody” yet. Check the spelling, or add them first."),
+        ("Bob's friend", f"You have no one called “Bob's friend” yet. {CHECK}"),
+        ("Nobody", f"You have no one called “Nobody” yet. {CHECK}"),
     ],
 )
 def test_bad_links_are_refused_beside_the_field_keeping_what_was_typed(
