@@ -43,6 +43,7 @@ class LinkForm(CreatesOnce, forms.Form):
         attributes); until then, and without JavaScript, the labels say "they"."""
         person = first_name(self.person.name)
         typed = first_name(str(self.data.get(self.add_prefix("other"), "")))
+        typed = typed[:1].upper() + typed[1:]  # "mei" is read as Mei
         sentences = {
             "label": (
                 _("They are %(person)s's …") % {"person": person},
