@@ -7,8 +7,10 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
+from connections.forms import LinkForm
 from connections.models import Connection, Introduction
 from connections.services import (
     could_introduce,
@@ -427,3 +429,22 @@ def test_the_brief_is_linked_from_the_person_page_and_the_reach_out_card(
     home = alice_client.get(reverse("home")).text
     assert helga.name in home
     assert f'href="{brief}"' in home
+
+
+def test_the_link_labels_read_as_a_sentence_about_the_two_people(alice: User):
+    tom = PersonFactory(owner=alice, name="Dr. Tom Baker")
+    labels = ("label", "reverse_label")
+    blank = LinkForm(person=tom)
+    assert [blank.fields[n].label for n in labels] == ["They are Tom's …", "Tom is their …"]
+    typed = LinkForm({"other": "mei tanaka"}, person=tom)
+    assert [typed.fields[n].label for n in labels] == ["Mei is Tom's …", "Tom is Mei's …"]
+    # What the page's script puts around the name as it is typed.
+    attrs = blank.fields["reverse_label"].widget.attrs
+    assert (attrs["data-before"], attrs["data-after"]) == ("Tom is ", "'s …")
+    assert attrs["data-sentence-from"] == "id_other"
+    with translation.override("de"):
+        german = LinkForm({"other": "mei"}, person=tom)
+        assert [german.fields[n].label for n in labels] == [
+            "Mei ist … von Tom",
+            "Tom ist … von Mei",
+        ]
