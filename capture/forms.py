@@ -21,7 +21,7 @@ def people_matching(*, user: User, name: str) -> list[Person]:
     """Known people whose name looks like what was typed, closest first: misspellings too."""
     if len(name.strip()) < 2:
         return []
-    return list(Person.objects.for_user(user).filter(archived=False).named_like(name)[:MATCHES])
+    return list(Person.objects.for_user(user).offered_for(name)[:MATCHES])
 
 
 class CaptureForm(BirthdayFields, CreatesOnce):

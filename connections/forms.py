@@ -1,7 +1,7 @@
-"""Linking two people, and naming who introduced you. The other person is typed by name (the
-page offers the user's people as they type) and found among the user's own people only."""
+"""Linking two people, and naming who introduced you. The other person is typed by name, in a
+PersonNameField: the page offers the user's people as they type, and only they are found."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,45 +10,20 @@ from django.utils.translation import gettext_lazy
 
 from common.once import CreatesOnce
 from connections.models import Connection
+from connections.picture import first_name
+from contacts.forms import PersonNameField
 from contacts.models import Person
 
 
-def one_of_my_people(person: Person, name: str) -> Person:
-    """The one other person of `person`'s owner called `name`, or a message saying why not.
-    Someone of another account is never found: to this account, they do not exist."""
-    name = " ".join(name.split())
-    matches = list(Person.objects.for_user(person.owner).named([name]).order_by("pk")[:3])
-    if any(match.pk == person.pk for match in matches) and len(matches) == 1:
-        raise ValidationError(
-            _("That is %(name)s themselves. Name someone else.") % {"name": person.name}
-        )
-    matches = [match for match in matches if match.pk != person.pk]
-    if not matches:
-        raise ValidationError(
-            _("You have no one called “%(name)s”. Add them first, then link them.") % {"name": name}
-        )
-    if len(matches) > 1:
-        raise ValidationError(
-            _("Two of your people are called “%(name)s”. Rename one first.") % {"name": name}
-        )
-    return matches[0]
-
-
 class LinkForm(CreatesOnce, forms.Form):
-    other = forms.CharField(
-        label=gettext_lazy("Who"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "list": "link-suggestions"}),
-    )
+    other = PersonNameField(label=gettext_lazy("Who"))
     kind = forms.ChoiceField(label=gettext_lazy("How"), choices=Connection.Kind.choices)
     label = forms.CharField(
-        label=gettext_lazy("They are this person's"),
         required=False,
         max_length=50,
         help_text=gettext_lazy("For example “daughter” or “mentor”."),
     )
     reverse_label = forms.CharField(
-        label=gettext_lazy("This person is their"),
         required=False,
         max_length=50,
         help_text=gettext_lazy("For example “mother” or “mentee”."),
@@ -57,11 +32,44 @@ class LinkForm(CreatesOnce, forms.Form):
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.person = person
+        cast(PersonNameField, self.fields["other"]).among(person.owner, besides=person)
         for name in ("label", "reverse_label"):
             self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_helptext"
+        self._read_as_sentences()
+
+    def _read_as_sentences(self) -> None:
+        """Each label says who is what to whom: "Mei is Tom's …" and "Tom is Mei's …". The
+        other person's name is filled in as it is typed (static/js/knotwork.js, from the data
+        attributes); until then, and without JavaScript, the labels say "they"."""
+        person = first_name(self.person.name)
+        typed = first_name(str(self.data.get(self.add_prefix("other"), "")))
+        typed = typed[:1].upper() + typed[1:]  # "mei" is read as Mei
+        sentences = {
+            "label": (
+                _("They are %(person)s's …") % {"person": person},
+                _("%(other)s is %(person)s's …"),
+            ),
+            "reverse_label": (
+                _("%(person)s is their …") % {"person": person},
+                _("%(person)s is %(other)s's …"),
+            ),
+        }
+        for name, (they, named) in sentences.items():
+            # What comes before and after the other's name; no name holds a NUL to split on.
+            before, after = (named % {"person": person, "other": "\0"}).split("\0")
+            field = self.fields[name]
+            field.label = f"{before}{typed}{after}" if typed else they
+            field.widget.attrs.update(
+                {
+                    "data-sentence-from": self["other"].auto_id,
+                    "data-before": before,
+                    "data-after": after,
+                    "data-they": they,
+                }
+            )
 
     def clean_other(self) -> Person:
-        other = one_of_my_people(self.person, str(self.cleaned_data["other"]))
+        other: Person = self.cleaned_data["other"]
         if Connection.objects.of(self.person).of(other).exists():
             raise ValidationError(
                 _("%(name)s and %(other)s are linked already.")
@@ -93,17 +101,9 @@ class IntroductionForm(forms.Form):
     """Naming who introduced you sets it; naming the same person again changes nothing, and an
     empty field says no one did."""
 
-    introduced_by = forms.CharField(
-        label=gettext_lazy("Introduced by"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "list": "introducer-suggestions"}),
-    )
+    introduced_by = PersonNameField(label=gettext_lazy("Introduced by"), required=False)
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.person = person
-
-    def clean_introduced_by(self) -> Person | None:
-        name = str(self.cleaned_data["introduced_by"]).strip()
-        return one_of_my_people(self.person, name) if name else None
+        cast(PersonNameField, self.fields["introduced_by"]).among(person.owner, besides=person)

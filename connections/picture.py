@@ -141,7 +141,7 @@ def initials(name: str) -> str:
     return letters.upper()
 
 
-def _first_name(name: str) -> str:
+def first_name(name: str) -> str:
     """The first word that is not an abbreviation ("Dr. Helga Brandt" is Helga)."""
     words = name.split() or [name]
     return next((w for w in words if not w.endswith(".")), words[0])
@@ -149,13 +149,13 @@ def _first_name(name: str) -> str:
 
 def _last_initial(name: str) -> str:
     words = name.split()
-    return f" {words[-1][:1]}." if len(words) > 1 and words[-1] != _first_name(name) else ""
+    return f" {words[-1][:1]}." if len(words) > 1 and words[-1] != first_name(name) else ""
 
 
 def short_names(names: list[str]) -> list[str]:
     """First names, with the last name's initial where two share a first name ("Anna S.",
     "Anna K."), each fitted to the room a name has."""
-    firsts = [_first_name(n) for n in names]
+    firsts = [first_name(n) for n in names]
     shared = Counter(f.casefold() for f in firsts)
     return [
         _fit(first + _last_initial(name) if shared[first.casefold()] > 1 else first)

@@ -1,14 +1,17 @@
-"""Forms for people, their channels and the people list's filters."""
+"""Forms for people, their channels and the people list's filters, and the one field every
+form uses to name one of your people."""
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.db.models import QuerySet
+from django.template.loader import render_to_string
 from django.utils.dates import MONTHS
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -23,6 +26,7 @@ from contacts.models import (
     Circle,
     Person,
     PersonDate,
+    PersonQuerySet,
     Tag,
 )
 
@@ -30,6 +34,9 @@ from contacts.models import (
 SUGGESTED = ("organisation", "city")
 PHONE_RE = re.compile(r"^\+?[\d\s()./-]{5,30}$")
 MAX_TAGS = 20
+# How many people one field of several names may name, and how many a "Did you mean" offers.
+MAX_NAMED = 30
+DID_YOU_MEAN = 3
 
 
 DAYS = [("", _("Day")), *((day, str(day)) for day in range(1, 32))]
@@ -353,3 +360,114 @@ class PhotoForm(forms.Form):
             return photos.photo_read(data=upload.read())
         except photos.PhotoRefused as error:
             raise ValidationError(str(error)) from None
+
+
+def people_named(
+    people: PersonQuerySet, names: list[str], *, besides: Person | None = None
+) -> list[Person]:
+    """The person each typed name means among `people`, leaving out `besides` (the person a
+    form is about): the one called exactly that, case and accents aside, or else the one person
+    `offered_for` it (a unique part of a name, or a misspelling), so a name field takes what
+    its suggestions offer. A name that means no one, or several, is a ValidationError that says
+    who could be meant; all of them are raised together."""
+    exactly = list(people.named(names).order_by("pk"))
+    found, errors = [], []
+    for name in names:
+        called = [p for p in exactly if p.named_as == name]  # type: ignore[attr-defined]
+        others = [p for p in called if p != besides]
+        if len(others) > 1:
+            errors.append(
+                ValidationError(
+                    _("You know two people called “%(name)s”. Rename one to tell them apart."),
+                    params={"name": name},
+                )
+            )
+        elif others:
+            found.append(others[0])
+        elif called and besides:
+            errors.append(
+                ValidationError(
+                    _("That is %(name)s themselves. Name someone else."),
+                    params={"name": besides.name},
+                )
+            )
+        else:
+            guessed = people.exclude(pk=besides.pk) if besides else people
+            likely = list(guessed.offered_for(name)[:DID_YOU_MEAN])
+            if len(likely) == 1:
+                found.append(likely[0])
+            else:
+                errors.append(_naming_error(name, [p.name for p in likely]))
+    if errors:
+        raise ValidationError(errors)
+    return found
+
+
+def _naming_error(name: str, likely: list[str]) -> ValidationError:
+    if not likely:
+        return ValidationError(
+            _("You have no one called “%(name)s” yet. Check the spelling, or add them first."),
+            params={"name": name},
+        )
+    either = _("%(names)s or %(last)s") % {"names": ", ".join(likely[:-1]), "last": likely[-1]}
+    return ValidationError(
+        _("“%(name)s” could be more than one person. Did you mean %(either)s?"),
+        params={"name": name, "either": either},
+    )
+
+
+class PersonNameInput(forms.TextInput):
+    """A name box that offers the user's people as they type (contacts:suggest, leaving out
+    `besides`). It is the only way a page offers people, so every box that offers them belongs
+    to a PersonNameField, which takes what it offers."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+        self.besides: int | None = None
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        id_ = (attrs or {}).get("id") or self.attrs.get("id")
+        if not id_:
+            return super().render(name, value, attrs, renderer)
+        options = f"{id_}-suggestions"
+        box = super().render(name, value, {**(attrs or {}), "list": options}, renderer)
+        context = {"box": box, "id": id_, "options": options, "besides": self.besides}
+        return render_to_string("contacts/_person_name_input.html", context)
+
+
+class PersonNameField(forms.CharField):
+    """One of the user's people, typed by name; with `several`, any number of them separated
+    by commas. Cleans to the Person (or the list, or None when empty and not required) through
+    `people_named`. The form says whose people in its `__init__` with `among`: until then the
+    field knows no one."""
+
+    widget = PersonNameInput
+
+    def __init__(self, *, several: bool = False, **kwargs: Any) -> None:
+        super().__init__(max_length=2000 if several else 200, **kwargs)
+        self.several = several
+        self.people: PersonQuerySet = Person.objects.none()
+        self.besides: Person | None = None
+
+    def among(self, owner: User, *, besides: Person | None = None) -> None:
+        """Name `owner`'s people, all but `besides`."""
+        self.people = Person.objects.for_user(owner)
+        self.besides = besides
+        cast(PersonNameInput, self.widget).besides = besides.pk if besides else None
+
+    def clean(self, value: Any) -> Person | list[Person] | None:
+        text = str(super().clean(value))
+        parts = text.split(",") if self.several else [text]
+        names = [" ".join(part.split()) for part in parts if part.strip()]
+        if len(names) > MAX_NAMED:
+            raise ValidationError(_("Name at most %(max)d people."), params={"max": MAX_NAMED})
+        named = people_named(self.people, names, besides=self.besides) if names else []
+        if self.several:
+            return named
+        return named[0] if named else None

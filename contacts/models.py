@@ -154,6 +154,12 @@ class PersonQuerySet(OwnedQuerySet["Person"]):
             .order_by("-likeness", Upper("name"), "pk")
         )
 
+    def offered_for(self, text: str) -> "PersonQuerySet":
+        """The people offered for a name being typed, closest first: those `named_like` it
+        whom the user still keeps in touch with. Suggestions, capture and a name field that
+        guesses all offer these, so what is offered is what a field takes."""
+        return self.filter(archived=False).named_like(text)
+
     def in_or_near(self, typed: str, place: Place | None) -> "PersonQuerySet":
         """People who live in the town typed, or within NEARBY_KM of it. A person lives there
         when their town is the same place ("München" for "Munich"), or is written the same,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from common.forms import paged_after
+from common.forms import id_in, paged_after
 from common.models import Removal
 from common.ownership import get_owned_or_404
 from common.responses import form_page
@@ -69,16 +69,15 @@ def _completing(typed: str) -> tuple[str, str]:
 @require_GET
 def person_suggest(request: AuthedRequest) -> HttpResponse:
     """Datalist options for a names field (the one field the request includes, whatever its
-    name): what is typed so far, completed with the names of people matching the last part."""
-    prefix, last = _completing(str(next(iter(request.GET.values()), ""))[:2000])
-    names = (
-        Person.objects.for_user(request.user)
-        .filter(archived=False)
-        .named_like(last)
-        .values_list("name", flat=True)[:8]
-        if last
-        else []
-    )
+    name, beside `besides`: the person the form is about, never offered): what is typed so far,
+    completed with the names of people offered for the last part (`offered_for`, as the field
+    resolves them)."""
+    typed = next((str(v) for k, v in request.GET.items() if k != "besides"), "")
+    prefix, last = _completing(typed[:2000])
+    people = Person.objects.for_user(request.user)
+    if besides := id_in(request.GET, "besides"):
+        people = people.exclude(pk=besides)
+    names = people.offered_for(last).values_list("name", flat=True)[:8] if last else []
     return render(request, "_suggestions.html", {"options": [prefix + n for n in names]})
 
 

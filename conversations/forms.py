@@ -3,18 +3,16 @@
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from common.once import CreatesOnce
+from contacts.forms import PersonNameField
 from contacts.models import Person
 from conversations.models import Conversation, Story, validate_follow_up_date
 from conversations.services import follow_up_asked
-
-MAX_PEOPLE = 30
 
 
 class FollowUpsField(forms.ModelMultipleChoiceField[Story]):
@@ -25,12 +23,11 @@ class FollowUpsField(forms.ModelMultipleChoiceField[Story]):
 class ConversationForm(CreatesOnce, forms.ModelForm[Conversation]):
     """A conversation with the given person and anyone else named, plus an optional story."""
 
-    also_there = forms.CharField(
+    also_there = PersonNameField(
         label=_("Also there"),
+        several=True,
         required=False,
-        max_length=2000,
         help_text=_("Names of other people you know, separated by commas."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "list": "people-suggestions"}),
     )
     story = forms.CharField(
         label=_("What did they tell you?"),
@@ -68,6 +65,7 @@ class ConversationForm(CreatesOnce, forms.ModelForm[Conversation]):
         super().__init__(*args, **kwargs)
         self.owner = owner
         self.person = person
+        cast(PersonNameField, self.fields["also_there"]).among(owner)
         # Logging a new conversation offers to close what you meant to ask this person about.
         follow_ups = Story.objects.filter(person=person).open_follow_ups().order_by("ask_on")
         if person and not self.instance.pk and follow_ups.exists():
@@ -82,41 +80,6 @@ class ConversationForm(CreatesOnce, forms.ModelForm[Conversation]):
         if person is None:
             self.fields["also_there"].label = _("Who was there")
             self.fields["also_there"].required = True
-
-    def clean_also_there(self) -> list[Person]:
-        names = [n.strip() for n in self.cleaned_data["also_there"].split(",") if n.strip()]
-        if len(names) > MAX_PEOPLE:
-            raise ValidationError(_("Name at most %(max)d people."), params={"max": MAX_PEOPLE})
-        known = self._people_named(names)
-        errors = [error for name in names if (error := self._naming_error(name, known[name]))]
-        if errors:
-            raise ValidationError(errors)
-        return [known[name][0] for name in names]
-
-    def _people_named(self, names: list[str]) -> dict[str, list[Person]]:
-        """Everyone called one of the names, case and accents aside, in one query."""
-        people = list(Person.objects.for_user(self.owner).named(names).order_by("pk"))
-        typed_as = {p.pk: p.named_as for p in people}  # type: ignore[attr-defined]  # annotated
-        return {name: [p for p in people if typed_as[p.pk] == name] for name in names}
-
-    def _naming_error(self, name: str, matches: list[Person]) -> ValidationError | None:
-        if not matches:
-            likely = Person.objects.for_user(self.owner).named_like(name)[:3]
-            if likely:
-                return ValidationError(
-                    _("You have no one called “%(name)s”. Did you mean %(names)s?"),
-                    params={"name": name, "names": " / ".join(p.name for p in likely)},
-                )
-            return ValidationError(
-                _("You have no one called “%(name)s” yet. Check the spelling, or add them first."),
-                params={"name": name},
-            )
-        if len(matches) > 1:
-            return ValidationError(
-                _("You know two people called “%(name)s”. Rename one to tell them apart."),
-                params={"name": name},
-            )
-        return None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -2,7 +2,7 @@
 are one, and the city you are travelling to."""
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.dates import full_date
+from contacts.forms import PersonNameField
 from contacts.models import Person
 
 MAX_SNOOZE = datetime.timedelta(days=366)
@@ -80,25 +81,9 @@ class TravellingForm(forms.Form):
 class MergeForm(forms.Form):
     """Name the person this one is the same as; they are kept, this one folds into them."""
 
-    into = forms.CharField(
-        label=gettext_lazy("The same person as"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "list": "merge-suggestions"}),
-    )
+    into = PersonNameField(label=gettext_lazy("The same person as"))
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.person = person
-
-    def clean_into(self) -> Person:
-        name = str(self.cleaned_data["into"]).strip()
-        matches = list(
-            Person.objects.for_user(self.person.owner).named([name]).exclude(pk=self.person.pk)[:2]
-        )
-        if len(matches) != 1:
-            raise ValidationError(
-                _("Type the exact name of one other person you know.")
-                if not matches
-                else _("Two people have that name; rename one first.")
-            )
-        return matches[0]
+        cast(PersonNameField, self.fields["into"]).among(person.owner, besides=person)

@@ -185,6 +185,9 @@ REVIEWED_MARKUP = {
     ("relationships/templatetags/highlight.py", "mark_safe("),
     # Renders the HTML part of an email; the plain-text parts are unmarked (see _plain_text).
     ("common/emails.py", "render_to_string("),
+    # A name field's box (PersonNameInput): Django's own rendering of the input, and a template
+    # with autoescaping on around it that writes only the box's id and a person's id.
+    ("contacts/forms.py", "render_to_string("),
     # The authenticator app's QR code: SVG that allauth draws with `qrcode` from the secret and
     # the account's email, which are encoded as squares, never written as text or markup.
     ("templates/mfa/totp/activate_form.html", "|safe"),

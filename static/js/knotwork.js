@@ -104,3 +104,29 @@ document.addEventListener("click", async (event) => {
   clearTimeout(status.clearing);
   status.clearing = setTimeout(() => { status.textContent = ""; }, 4000);
 });
+
+// A label that reads as a sentence about two people (the link form's "Mei is Tom's …") fills in
+// the first name being typed in another field, or says "they" while that is empty. The server
+// writes the words around the name (data-before, data-after), so every language reads right,
+// and capitalises a typed name the same way (connections/forms.py).
+const firstName = (name) => {
+  const words = name.trim().split(/\s+/);
+  const first = words.find((word) => !word.endsWith(".")) ?? words[0];
+  return first.charAt(0).toUpperCase() + first.slice(1);
+};
+document.addEventListener("htmx:load", (event) => {
+  const content = event.detail.elt;
+  for (const input of content.querySelectorAll("input[data-sentence-from]")) {
+    const source = document.getElementById(input.dataset.sentenceFrom);
+    const words = input.labels[0]?.firstChild;
+    if (!source || !words) continue;
+    const space = words.textContent.match(/\s*$/)[0]; // before "optional"
+    const fill = () => {
+      const name = firstName(source.value);
+      const { before, after, they } = input.dataset;
+      words.textContent = (name ? `${before}${name}${after}` : they) + space;
+    };
+    source.addEventListener("input", fill);
+    fill();
+  }
+});

@@ -1,6 +1,7 @@
 """Connections in a real browser, in English and German, on a phone and a desktop: link two
 people and see it from both sides, be refused a link to oneself, name who introduced you and see
-their favour, see who could introduce you to someone you want to meet, and read the brief."""
+their favour, see who could introduce you to someone you want to meet, and read the brief; the
+link form reads as a sentence about the two, and takes a part of a name or asks which one."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -18,7 +19,7 @@ WORDS = {
         "link": "Link Helga Brandt to someone",
         "who": "Who",
         "how": "How",
-        "what": "They are this person's",
+        "what": "Arjun is Helga's …",
         "link them": "Link them",
         "linked": "Linked Helga Brandt and Arjun Mehta.",
         "mentee": "Helga Brandt's mentee",
@@ -40,7 +41,7 @@ WORDS = {
         "link": "Helga Brandt mit jemandem verknüpfen",
         "who": "Wer",
         "how": "Wie",
-        "what": "Sie sind für diese Person",
+        "what": "Arjun ist … von Helga",
         "link them": "Verknüpfen",
         "linked": "Helga Brandt und Arjun Mehta sind verknüpft.",
         "mentee": "mentee von Helga Brandt",
@@ -127,3 +128,66 @@ def test_link_two_people_name_an_introducer_find_an_introduction_and_read_the_br
     expect(page.locator(".brief").get_by_role("link", name="Helga Brandt").first).to_be_visible()
     screenshot(page, f"connections-brief-{language}")
     assert serious_accessibility_violations(page) == []
+
+
+SENTENCES = {
+    "en": {
+        "link": "Link Tom Baker to someone",
+        "who": "Who",
+        "they": ("They are Tom's …", "Tom is their …"),
+        "mei": ("Mei is Tom's …", "Tom is Mei's …"),
+        "which": "“mei” could be more than one person. Did you mean Mei Lin or Mei Tanaka?",
+        "link them": "Link them",
+        "partner": "Tom Baker's partner",
+    },
+    "de": {
+        "link": "Tom Baker mit jemandem verknüpfen",
+        "who": "Wer",
+        "they": ("Diese Person ist … von Tom", "Tom ist … von dieser Person"),
+        "mei": ("Mei ist … von Tom", "Tom ist … von Mei"),
+        "which": "„mei“ könnte mehr als eine Person sein. Meinst du Mei Lin oder Mei Tanaka?",
+        "link them": "Verknüpfen",
+        "partner": "partner von Tom Baker",
+    },
+}
+
+
+@pytest.mark.parametrize("language", SENTENCES)
+def test_the_link_form_reads_as_a_sentence_and_asks_which_one_was_meant(
+    page: Page, live_server: LiveServer, alice: User, language: str
+):
+    words = SENTENCES[language]
+    User.objects.filter(pk=alice.pk).update(language=language)
+    tom = PersonFactory(owner=alice, name="Tom Baker")
+    mei = PersonFactory(owner=alice, name="Mei Tanaka")
+    PersonFactory(owner=alice, name="Mei Lin")
+    log_in(page, live_server, alice)
+    page.goto(f"{live_server.url}{tom.get_absolute_url()}")
+    section = page.locator("#connections")
+    section.get_by_text(words["link"]).click()
+    label, reverse_label = (
+        section.locator("label[for=id_label]"),
+        section.locator("label[for=id_reverse_label]"),
+    )
+    # Before a name is typed the labels say "they"; as one is typed, they name both people.
+    expect(label).to_contain_text(words["they"][0])
+    expect(reverse_label).to_contain_text(words["they"][1])
+    who = section.get_by_label(words["who"], exact=True)
+    who.press_sequentially("mei")
+    expect(label).to_contain_text(words["mei"][0])
+    expect(reverse_label).to_contain_text(words["mei"][1])
+    # The box offers both Meis, and the form asks which one "mei" is.
+    options = section.locator(f"#{who.get_attribute('list')} option")
+    expect(options).to_have_count(2)
+    section.get_by_label(words["mei"][0]).fill("partner")
+    screenshot(page, f"link-sentence-{language}")
+    section.get_by_role("button", name=words["link them"]).click()
+    expect(section.locator("#id_other_error")).to_have_text(words["which"])
+    # The form comes back with the sentence still naming Mei, before and after the script.
+    expect(section.locator("label[for=id_label]")).to_contain_text(words["mei"][0])
+    screenshot(page, f"link-which-one-{language}")
+    assert serious_accessibility_violations(page) == []
+    section.get_by_label(words["who"], exact=True).fill("Mei Tanaka")
+    section.get_by_role("button", name=words["link them"]).click()
+    expect(section.get_by_text(words["partner"]).first).to_be_visible()
+    assert Connection.objects.filter(person_a=tom, person_b=mei, label="partner").exists()

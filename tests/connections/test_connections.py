@@ -7,8 +7,10 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
+from connections.forms import LinkForm
 from connections.models import Connection, Introduction
 from connections.services import (
     could_introduce,
@@ -27,6 +29,8 @@ from tests.factories import (
     PersonFactory,
     drawn_form,
 )
+
+CHECK = "Check the spelling, or add them first."
 
 
 def page(client: Client, person: Person) -> str:
@@ -94,8 +98,8 @@ def test_htmx_answers_with_the_section_redrawn(alice_client: Client, alice: User
     [
         ("Helga", "That is Helga themselves. Name someone else."),
         ("Arjun", "Helga and Arjun are linked already."),
-        ("Bob's friend", "You have no one called “Bob's friend”. Add them first, then link them."),
-        ("Nobody", "You have no one called “Nobody”. Add them first, then link them."),
+        ("Bob's friend", f"You have no one called “Bob's friend” yet. {CHECK}"),
+        ("Nobody", f"You have no one called “Nobody” yet. {CHECK}"),
     ],
 )
 def test_bad_links_are_refused_beside_the_field_keeping_what_was_typed(
@@ -425,3 +429,22 @@ def test_the_brief_is_linked_from_the_person_page_and_the_reach_out_card(
     home = alice_client.get(reverse("home")).text
     assert helga.name in home
     assert f'href="{brief}"' in home
+
+
+def test_the_link_labels_read_as_a_sentence_about_the_two_people(alice: User):
+    tom = PersonFactory(owner=alice, name="Dr. Tom Baker")
+    labels = ("label", "reverse_label")
+    blank = LinkForm(person=tom)
+    assert [blank.fields[n].label for n in labels] == ["They are Tom's …", "Tom is their …"]
+    typed = LinkForm({"other": "mei tanaka"}, person=tom)
+    assert [typed.fields[n].label for n in labels] == ["Mei is Tom's …", "Tom is Mei's …"]
+    # What the page's script puts around the name as it is typed.
+    attrs = blank.fields["reverse_label"].widget.attrs
+    assert (attrs["data-before"], attrs["data-after"]) == ("Tom is ", "'s …")
+    assert attrs["data-sentence-from"] == "id_other"
+    with translation.override("de"):
+        german = LinkForm({"other": "mei"}, person=tom)
+        assert [german.fields[n].label for n in labels] == [
+            "Mei ist … von Tom",
+            "Tom ist … von Mei",
+        ]
