@@ -41,7 +41,7 @@ from conversations.models import Conversation, Story, Touch
 from favours.models import Favour
 from portability.models import ImportBatch
 from relationships.services.muscles import muscles_recompute_all
-from tests.walk import Seeded, crawl, signed_in_elsewhere, start_urls
+from tests.walk import Seeded, a_removal, crawl, signed_in_elsewhere, start_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = int(os.environ.get("BENCH_ROWS", "10000"))
@@ -122,6 +122,7 @@ def seed() -> Seeded:
                 owner=user, name="Phone", digest=uuid.uuid4().hex
             ),
             "session_pk": signed_in_elsewhere(user, "Firefox on a phone"),
+            "removal_pk": a_removal(user),
         },
     )
 
