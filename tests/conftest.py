@@ -7,7 +7,7 @@ import dj_database_url
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts.models import User
@@ -45,6 +45,14 @@ def _tasks_run_in_process() -> None:
     """Tasks queued on commit run right away in the test process; the job tests that need a
     real worker start one themselves."""
     celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_passwords() -> Iterator[None]:
+    """Every test user has a password, and production's hasher spends half a second on each
+    on purpose. How a password is hashed is Django's to test, not ours."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
