@@ -4,7 +4,7 @@ every page, is sent twice exactly as drawn, and the second time creates nothing.
 import uuid
 
 import pytest
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
 
@@ -13,27 +13,19 @@ from common.models import Removal
 from common.once import create_once, fingerprint
 from contacts.models import Person
 from tests.concurrency import run_at_once
-from tests.walk import Form, page_forms, row_counts, seed_account
+from tests.walk import Form, page_forms, rolled_back, row_counts, seed_account
 
 REMOVALS = Removal._meta.db_table
-
-
-class RolledBack(Exception):
-    pass
 
 
 def send_twice(client: Client, form: Form) -> tuple[dict[str, int], dict[str, int]]:
     """Post the form twice as drawn, and return how many rows each post added; undo both."""
     before = row_counts()
-    try:
-        with transaction.atomic():
-            client.post(form.action, form.data)
-            once = row_counts()
-            client.post(form.action, form.data)
-            twice = row_counts()
-            raise RolledBack
-    except RolledBack:
-        pass
+    with rolled_back():
+        client.post(form.action, form.data)
+        once = row_counts()
+        client.post(form.action, form.data)
+        twice = row_counts()
     # A removal's record is not something created: renewing the feed's address twice is two
     # renewals, each of which can be undone.
     first = {t: once[t] - before[t] for t in before if once[t] != before[t] and t != REMOVALS}

@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from django import forms
-from django.db import transaction
 from django.template import Context
 from django.test import Client
 from django.test.utils import ContextList
 
 from accounts.models import User
-from tests.walk import Form, page_forms, seed_account
+from tests.walk import Form, page_forms, rolled_back, seed_account
 
 VOID = {"input", "br", "img", "meta", "link", "hr", "source", "wbr", "area", "col", "embed"}
 NONSENSE = "x" * 6000
@@ -87,9 +86,8 @@ def misplaced_errors(client: Client, form: Form, value: str) -> tuple[list[str],
     that is not shown where it belongs, and whether the form found anything wrong at all.
     Nothing sent is kept."""
     sent = {k: v if k in form.hidden or k in form.radios else value for k, v in form.data.items()}
-    with transaction.atomic():
+    with rolled_back():
         response = client.post(form.action, sent)
-        transaction.set_rollback(True)
     refused = list(forms_with_errors(response.context))
     page = Boxes()
     page.feed(response.text)

@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import resolve
@@ -23,7 +22,7 @@ from api.urls import api
 from common.once import FORM_SENT_BEFORE
 from contacts.models import Person
 from tests.conftest import reauthenticate
-from tests.walk import content_of, page_forms, row_counts, seed_account
+from tests.walk import content_of, page_forms, rolled_back, row_counts, seed_account
 
 TYPED = "Typed text"
 # A body for each create operation of the API, around the person it is about. An operation
@@ -85,14 +84,11 @@ def form_actions(client: Client, owner: User, texts: Callable[[int], str]) -> di
 def creates(send: Callable[[str, bool], HttpResponse]) -> bool:
     """Whether sending this as drawn records something (a form whose typed text names no one,
     say, is refused); undone either way."""
-    try:
-        with transaction.atomic():
-            before = row_counts()
-            send(str(uuid.uuid4()), False)
-            made = added(before, row_counts())
-            raise RolledBack
-    except RolledBack:
-        return bool(made)
+    with rolled_back():
+        before = row_counts()
+        send(str(uuid.uuid4()), False)
+        made = added(before, row_counts())
+    return bool(made)
 
 
 def api_operations() -> list[str]:
@@ -127,10 +123,6 @@ def api_actions(owner: User) -> dict[str, Action]:
     return actions
 
 
-class RolledBack(Exception):
-    pass
-
-
 def added(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
     return {table: after[table] - before[table] for table in before if after[table] > before[table]}
 
@@ -140,18 +132,14 @@ def findings(first: Action, second: Action, *, stranger: bool, changed: bool) ->
     `stranger`), and say what went wrong; undo everything either did."""
     key = str(uuid.uuid4())
     found = []
-    try:
-        with transaction.atomic():
-            before = row_counts()
-            assert first.send(key, False).status_code < 400, first.name
-            between = row_counts()
-            assert added(before, between), f"{first.name} created nothing"
-            response = second.send(key, changed)
-            body = content_of(response).decode(errors="replace")
-            rows = added(between, row_counts())
-            raise RolledBack
-    except RolledBack:
-        pass
+    with rolled_back():
+        before = row_counts()
+        assert first.send(key, False).status_code < 400, first.name
+        between = row_counts()
+        assert added(before, between), f"{first.name} created nothing"
+        response = second.send(key, changed)
+        body = content_of(response).decode(errors="replace")
+        rows = added(between, row_counts())
     if response.status_code >= 500:
         found.append(f"answered {response.status_code}")
     if stranger:

@@ -4,14 +4,12 @@ the Undo must bring every table back exactly as it was."""
 
 import datetime
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import time_machine
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import timezone
@@ -33,7 +31,7 @@ from tests.factories import (
     StoryFactory,
     with_photo,
 )
-from tests.walk import Form, page_forms, project_models, seed_account
+from tests.walk import Form, page_forms, project_models, rolled_back, seed_account
 
 UNDO = re.compile(r'<form class="undo" method="post" action="([^"]+)"')
 
@@ -71,20 +69,6 @@ def taken_or_changed(
         for table, rows in before.items()
         if set(map(repr, rows)) - set(map(repr, after[table]))
     }
-
-
-class RolledBack(Exception):
-    pass
-
-
-@contextmanager
-def rolled_back() -> Iterator[None]:
-    try:
-        with transaction.atomic():
-            yield
-            raise RolledBack
-    except RolledBack:
-        pass
 
 
 def url_name(url: str) -> str:

@@ -23,7 +23,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.http import HttpResponse, QueryDict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -466,6 +466,14 @@ class Forms(HTMLParser):
             self.select = None
         elif tag == "textarea":
             self.textarea = None
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """Whatever the block does to the database is undone once it ends."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 def row_counts() -> dict[str, int]:
